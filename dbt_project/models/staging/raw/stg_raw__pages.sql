@@ -1,0 +1,27 @@
+-- Raw pages without their bytes: dbt and analysts work on the decoded text.
+with source as (
+    select * from {{ source('raw', 'pages') }}
+),
+
+renamed as (
+    select
+        -- ids
+        page_id,
+        source_id,
+        run_id,
+        -- provenance
+        uri,
+        http_status,
+        http_headers,
+        content_type,
+        declared_charset,
+        detected_encoding,
+        -- content
+        text as page_text,
+        octet_length(raw_bytes) as byte_size,
+        -- timestamps
+        fetched_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,98 @@
+"""Run ``dbt build`` in-process and turn its structured results into a summary.
+
+dbt-duckdb needs the build file to itself, so builds are serialised by a file lock: two flows
+started at once wait for each other instead of failing with "Could not set lock on file".
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnw.settings import Settings
+
+
+class BuildError(RuntimeError):
+    """dbt could not run at all, or a model or test failed."""
+
+
+@dataclass
+class BuildSummary:
+    success: bool
+    models: int = 0
+    tests_passed: int = 0
+    tests_failed: int = 0
+    tests_warned: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def build_lock(home: Path) -> Iterator[None]:
+    with open(home / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None) -> BuildSummary:
+    """``dbt <command>`` against the configured project; returns a summary, never raises on test failures."""
+    from dbt.cli.main import dbtRunner
+
+    args = [
+        command,
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(settings.home_dir / "dbt_target"),
+        "--log-path",
+        str(settings.home_dir / "logs"),
+        *(extra or []),
+    ]
+    settings.export_env()
+    with build_lock(settings.home_dir):
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _release_duckdb()
+    if result.exception is not None:
+        raise BuildError(f"dbt {command} could not run: {result.exception}")
+    return summarise(result.result, result.success)
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB handle dbt-duckdb caches per process.
+
+    Left open, it keeps ``build.duckdb`` attached, and the publish step (same process) could not
+    attach the file read-only ("Unique file handle conflict").
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def summarise(results: object, success: bool) -> BuildSummary:
+    summary = BuildSummary(success=bool(success))
+    statuses: Counter[tuple[str, str]] = Counter()
+    for node_result in getattr(results, "results", None) or []:
+        node = node_result.node
+        status = str(node_result.status).lower().rsplit(".", 1)[-1]
+        kind = str(node.resource_type).lower().rsplit(".", 1)[-1]
+        statuses[(kind, status)] += 1
+        if status in {"error", "fail"}:
+            summary.failures.append(f"{node.name}: {node_result.message}")
+    summary.models = sum(n for (kind, status), n in statuses.items() if kind in {"model", "seed"} and status == "success")
+    summary.tests_passed = statuses[("test", "pass")] + statuses[("unit_test", "pass")]
+    summary.tests_failed = sum(n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status in {"fail", "error"})
+    summary.tests_warned = sum(n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status == "warn")
+    return summary

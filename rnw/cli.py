@@ -1,0 +1,137 @@
+"""The ``rnw`` command line: ingest, build, run, query.
+
+Expected failures (a missing path, a bad sources.yml, a failed build, bad SQL) end with one line
+on stderr and exit code 1; tracebacks are for bugs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rnw import env as _env  # noqa: F401
+from rnw.settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Regional News Warehouse.")
+err = Console(stderr=True)
+out = Console()
+
+
+class ExpectedError(Exception):
+    """Raised by commands for failures the user can fix; printed as one line."""
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    from rnw.build import BuildError
+    from rnw.ingest import IngestError
+    from scrapers.registry import RegistryError
+
+    return (ExpectedError, IngestError, RegistryError, BuildError, duckdb.Error, FileNotFoundError)
+
+
+def _run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except _expected_errors() as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+@app.callback()
+def main(
+    home: Annotated[
+        Path | None, typer.Option("--home", envvar="RNW_HOME", help="State folder (raw, build, warehouse).")
+    ] = None,
+) -> None:
+    get_settings(home)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm).")],
+    source: Annotated[str, typer.Option(help="Source id to record the pages under.")] = "local-files",
+) -> None:
+    """Stage local files in the raw store (any encoding; bad files are quarantined)."""
+    from flows.ingest import ingest_files
+    from rnw.ingest import iter_files
+
+    _run(lambda: list(iter_files(paths)))  # a missing path fails here, before Prefect starts
+    summary = _run(ingest_files, [str(p) for p in paths], source)
+    out.print(
+        f"files {summary.files_read}: {summary.pages_new} new, {summary.pages_seen} already seen, "
+        f"{summary.rejects_new} rejected"
+    )
+
+
+@app.command()
+def build(full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False) -> None:
+    """dbt build into build.duckdb, then publish warehouse.duckdb."""
+    from flows.build import build_warehouse
+
+    summary = _run(build_warehouse, full_refresh)
+    out.print(summary.to_markdown())
+
+
+@app.command()
+def run() -> None:
+    """The main job (the nightly flow): read configured sources, build, publish."""
+    from flows.nightly import nightly
+    from scrapers.registry import load_registry
+
+    _run(load_registry, get_settings().sources)  # a bad sources.yml fails here, before Prefect starts
+    summary = _run(nightly)
+    out.print(summary.to_markdown())
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL against the published warehouse (schemas staging, marts).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Query the published warehouse read-only."""
+    if format not in {"table", "csv", "json"}:
+        _fail(f"unknown format {format!r} (table, csv, json)")
+    columns, rows = _run(_query, sql)
+    if format == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str))
+        sys.stdout.write("\n")
+    elif format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+def _query(sql: str) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    warehouse = get_settings().warehouse_db
+    if not warehouse.exists():
+        raise ExpectedError(f"no warehouse at {warehouse}: run `rnw run` first")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,88 @@
+"""Publish the built schemas to ``warehouse.duckdb`` atomically.
+
+Analysts keep the warehouse open in their own tools; DuckDB would refuse dbt its build file if
+they held that one. So dbt builds ``build.duckdb`` and this step copies the public schemas into a
+new file and renames it over the old one: readers keep the old inode until they reconnect, never
+block the nightly run, and never see half a build.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from rnw.settings import Settings
+
+PUBLISHED_SCHEMAS = ("staging", "marts", "ops")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publish(settings: Settings) -> dict[str, int]:
+    """Copy every table and view of the published schemas as tables; returns row counts per table."""
+    target = settings.warehouse_db
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
+        con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
+        db = _quote(con.execute("SELECT current_database()").fetchone()[0])
+        relations = con.execute(
+            """
+            SELECT schema_name, table_name, comment FROM duckdb_tables()
+            WHERE database_name = 'build' AND schema_name IN ?
+            UNION ALL
+            SELECT schema_name, view_name, comment FROM duckdb_views()
+            WHERE database_name = 'build' AND schema_name IN ? AND NOT internal
+            ORDER BY 1, 2
+            """,
+            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema, name, comment in relations:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{_quote(schema)}")
+            qualified = f"{_quote(schema)}.{_quote(name)}"
+            con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT * FROM build.{qualified}")
+            if comment:
+                con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
+            _copy_column_comments(con, db, schema, name)
+            counts[f"{schema}.{name}"] = con.execute(f"SELECT count(*) FROM {db}.{qualified}").fetchone()[0]
+        con.execute("DETACH build")
+        con.execute("DETACH raw")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    _fsync(tmp)
+    os.replace(tmp, target)
+    _fsync(target.parent)
+    return counts
+
+
+def _copy_column_comments(con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str) -> None:
+    """Keep dbt's column descriptions (persist_docs) so analysts see them in any SQL client."""
+    rows = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
+        [schema, name],
+    ).fetchall()
+    for column, comment in rows:
+        con.execute(
+            f"COMMENT ON COLUMN {db}.{_quote(schema)}.{_quote(name)}.{_quote(column)} IS {_literal(comment)}"
+        )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,212 @@
+"""The raw store: every page ever read, content-addressed and append-only, in ``raw.duckdb``.
+
+Only ingest and scrape write here, through short-lived connections, so dbt can attach the file
+read-only between writes. ``page_id`` is the sha256 of the raw bytes: the same bytes again add no
+row, while every place they were seen is kept in ``page_sightings``. Nothing is updated or deleted;
+the one exception is ``sources``, a copy of the registry that follows ``sources.yml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    page_id VARCHAR PRIMARY KEY,
+    source_id VARCHAR NOT NULL,
+    uri VARCHAR NOT NULL,
+    fetched_at TIMESTAMPTZ NOT NULL,
+    http_status INTEGER,
+    http_headers VARCHAR,
+    content_type VARCHAR,
+    declared_charset VARCHAR,
+    detected_encoding VARCHAR NOT NULL,
+    raw_bytes BLOB NOT NULL,
+    text VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS page_sightings (
+    sighting_id VARCHAR PRIMARY KEY,
+    page_id VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    uri VARCHAR NOT NULL,
+    seen_at TIMESTAMPTZ NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    reject_id VARCHAR PRIMARY KEY,
+    uri VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    seen_at TIMESTAMPTZ NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    base_url VARCHAR,
+    region_code VARCHAR,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class RawPage:
+    page_id: str
+    source_id: str
+    uri: str
+    fetched_at: datetime
+    http_status: int | None
+    http_headers: str | None
+    content_type: str | None
+    declared_charset: str | None
+    detected_encoding: str
+    raw_bytes: bytes
+    text: str
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    uri: str
+    source_id: str
+    reason: str
+    detail: str | None
+    seen_at: datetime
+    run_id: str
+    content_sha256: str = ""
+
+    @property
+    def reject_id(self) -> str:
+        """The same failure of the same input is one row, however often it is retried."""
+        return sha256_hex(f"{self.source_id}\x1f{self.uri}\x1f{self.reason}\x1f{self.content_sha256}".encode())
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source_id: str
+    name: str
+    kind: str
+    base_url: str | None
+    region_code: str | None
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    pages_new: int = 0
+    pages_seen: int = 0
+    rejects_new: int = 0
+
+    def __add__(self, other: AppendResult) -> AppendResult:
+        return AppendResult(
+            self.pages_new + other.pages_new,
+            self.pages_seen + other.pages_seen,
+            self.rejects_new + other.rejects_new,
+        )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def headers_json(headers: dict[str, str] | None) -> str | None:
+    return json.dumps(dict(headers), ensure_ascii=False, sort_keys=True) if headers else None
+
+
+class RawStore:
+    """Batch writer and reader for ``raw.duckdb``; each call opens and closes its own connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self._connect() as con:
+            con.execute(SCHEMA)
+
+    @contextmanager
+    def _connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def append(self, pages: Sequence[RawPage] = (), rejects: Sequence[Reject] = ()) -> AppendResult:
+        """Insert one batch in one transaction; rows whose key exists already are skipped."""
+        with self._connect() as con:
+            con.begin()
+            before = con.execute("SELECT count(*) FROM pages").fetchone()[0]
+            rejects_before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+            if pages:
+                batch = _arrow([asdict(p) for p in pages], RawPage)  # noqa: F841 (read by DuckDB)
+                con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch")
+                sightings = _arrow(  # noqa: F841
+                    [
+                        {
+                            "sighting_id": sha256_hex(f"{p.page_id}\x1f{p.source_id}\x1f{p.uri}".encode()),
+                            "page_id": p.page_id,
+                            "source_id": p.source_id,
+                            "uri": p.uri,
+                            "seen_at": p.fetched_at,
+                            "run_id": p.run_id,
+                        }
+                        for p in pages
+                    ]
+                )
+                con.execute("INSERT OR IGNORE INTO page_sightings SELECT * FROM sightings")
+            if rejects:
+                reject_rows = _arrow(  # noqa: F841
+                    [
+                        {
+                            "reject_id": r.reject_id,
+                            "uri": r.uri,
+                            "source_id": r.source_id,
+                            "reason": r.reason,
+                            "detail": r.detail,
+                            "seen_at": r.seen_at,
+                            "run_id": r.run_id,
+                        }
+                        for r in rejects
+                    ]
+                )
+                con.execute("INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows")
+            after = con.execute("SELECT count(*) FROM pages").fetchone()[0]
+            rejects_after = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+            con.commit()
+        new = after - before
+        return AppendResult(pages_new=new, pages_seen=len(pages) - new, rejects_new=rejects_after - rejects_before)
+
+    def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
+        if not sources:
+            return
+        rows = _arrow([{**asdict(s), "updated_at": now} for s in sources])  # noqa: F841
+        with self._connect() as con:
+            con.execute("INSERT OR REPLACE INTO sources SELECT * FROM rows")
+
+    def known_page_ids(self, page_ids: Sequence[str]) -> set[str]:
+        if not page_ids:
+            return set()
+        with self._connect() as con:
+            ids = pa.table({"page_id": list(page_ids)})  # noqa: F841
+            return {row[0] for row in con.execute("SELECT page_id FROM pages SEMI JOIN ids USING (page_id)").fetchall()}
+
+    def known_uris(self, source_id: str) -> set[str]:
+        with self._connect() as con:
+            rows = con.execute("SELECT DISTINCT uri FROM page_sightings WHERE source_id = ?", [source_id])
+            return {row[0] for row in rows.fetchall()}
+
+
+def _arrow(rows: list[dict], shape: type | None = None) -> pa.Table:
+    if not rows and shape is not None:
+        return pa.table({f.name: [] for f in fields(shape)})
+    return pa.Table.from_pylist(rows)

@@ -1,0 +1,50 @@
+"""All runtime configuration in one place, read from the environment (prefix ``RNW_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RNW_", extra="ignore")
+
+    home: Path = Path("var")
+    sources: Path = REPO_ROOT / "sources.yml"
+    dbt_project_dir: Path = REPO_ROOT / "dbt_project"
+    # Rows handed to DuckDB per insert: batches, never row by row.
+    ingest_batch_size: int = 200
+
+    @cached_property
+    def home_dir(self) -> Path:
+        path = self.home.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def raw_db(self) -> Path:
+        return self.home_dir / "raw.duckdb"
+
+    @property
+    def build_db(self) -> Path:
+        return self.home_dir / "build.duckdb"
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.home_dir / "warehouse.duckdb"
+
+    def export_env(self) -> None:
+        """dbt's profiles.yml and Prefect's local API read these from the environment."""
+        os.environ["RNW_HOME"] = str(self.home_dir)
+        os.environ.setdefault("PREFECT_HOME", str(self.home_dir / "prefect"))
+
+
+def get_settings(home: Path | None = None) -> Settings:
+    settings = Settings(home=home) if home is not None else Settings()
+    settings.export_env()
+    return settings

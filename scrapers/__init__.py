@@ -1,0 +1,1 @@
+"""Getting pages: source registry, discovery, polite fetching, encoding detection, HTML to text."""

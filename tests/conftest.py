@@ -1,0 +1,26 @@
+"""Shared fixtures. The Prefect test harness costs ~20 s, so one serves the whole session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import rnw  # noqa: F401  (telemetry off before Prefect is imported)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "spine" / "sample.txt"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=None):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")

@@ -1,0 +1,69 @@
+"""Raw store and file ingest on a real DuckDB file: content addressing, encodings, quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from rnw.ingest import IngestError, ingest_paths
+from rnw.rawstore import RawStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> RawStore:
+    return RawStore(tmp_path / "raw.duckdb")
+
+
+def rows(store: RawStore, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_same_bytes_add_no_row_but_every_place_is_kept(store: RawStore, tmp_path: Path, sample_text: str) -> None:
+    a, b = tmp_path / "in" / "a.txt", tmp_path / "in" / "copy" / "b.txt"
+    b.parent.mkdir(parents=True)
+    a.write_text(sample_text, encoding="utf-8")
+    b.write_text(sample_text, encoding="utf-8")
+    first = ingest_paths(store, [tmp_path / "in"], source_id="s", run_id="r1")
+    again = ingest_paths(store, [tmp_path / "in"], source_id="s", run_id="r2")
+    assert (first.result.pages_new, first.result.pages_seen) == (1, 1)
+    assert (again.result.pages_new, again.result.pages_seen) == (0, 2)
+    assert rows(store, "SELECT count(*) FROM pages") == [(1,)]
+    assert rows(store, "SELECT count(*) FROM page_sightings") == [(2,)]
+    assert rows(store, "SELECT run_id FROM pages") == [("r1",)]
+
+
+def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(store: RawStore, tmp_path: Path, sample_text: str) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "image.html").write_bytes(bytes(range(256)) * 40)
+    (folder / "empty.txt").write_bytes(b"")
+    gbk_text = sample_text[10233:10800]
+    (folder / "gbk.txt").write_bytes(gbk_text.encode("gbk"))
+    report = ingest_paths(store, [folder], source_id="s", run_id="r1")
+    assert report.files == 3 and report.result.pages_new == 1 and report.result.rejects_new == 2
+    reasons = dict(rows(store, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects"))
+    assert reasons == {"image.html": "binary_content", "empty.txt": "empty_file"}
+    (text, encoding), = rows(store, "SELECT text, detected_encoding FROM pages")
+    assert encoding == "gb18030" and text == gbk_text
+    again = ingest_paths(store, [folder], source_id="s", run_id="r2")
+    assert again.result.rejects_new == 0, "the same failure again is not a new reject row"
+
+
+def test_declared_charset_is_kept_but_bytes_decide(store: RawStore, tmp_path: Path) -> None:
+    page = '<html><head><meta charset="gb2312"><title>凉山</title></head><body><p>青山绿水，阳光明媚。</p></body></html>'
+    (tmp_path / "lying.html").write_bytes(page.encode("utf-8"))
+    ingest_paths(store, [tmp_path / "lying.html"], source_id="s", run_id="r1")
+    assert rows(store, "SELECT declared_charset, detected_encoding, content_type FROM pages") == [
+        ("gb2312", "utf-8", "text/html")
+    ]
+
+
+def test_missing_path_is_a_clear_error(store: RawStore, tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="no such file or folder"):
+        ingest_paths(store, [tmp_path / "nope"], source_id="s", run_id="r1")

@@ -1,0 +1,141 @@
+"""End to end with the real parts: a DuckDB file, dbt build, Prefect flow runs and the rnw CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from rnw.cli import app
+from tests.conftest import SAMPLE
+from tests.test_textdump import TITLE_1, TITLE_2, hot_list_items
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
+    """A warehouse built by `rnw run` from a registry that lists only the sample page."""
+    root = tmp_path_factory.mktemp("pipeline")
+    (root / "pages").mkdir()
+    (root / "pages" / "sample.txt").write_bytes(SAMPLE.read_bytes())
+    (root / "sources.yml").write_text(
+        "sources:\n  - id: sample\n    name: Sample\n    kind: files\n    paths: [pages]\n", encoding="utf-8"
+    )
+    home = root / "var"
+    result = rnw(home, "run", sources=root / "sources.yml")
+    assert result.exit_code == 0, result.output
+    assert "| dbt | tests failed | 0 |" in result.output
+    return home
+
+
+def rnw(home: Path, *args: str, sources: Path | None = None):
+    env = {"RNW_SOURCES": str(sources)} if sources else {}
+    return CliRunner().invoke(app, ["--home", str(home), *args], env=env, catch_exceptions=False)
+
+
+def query(home: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(home: Path) -> dict[str, list[tuple]]:
+    return {
+        "articles": query(home, "SELECT article_id, title, occurrence_count FROM marts.dim_articles ORDER BY 1"),
+        "occurrences": query(home, "SELECT occurrence_id, article_id, page_id FROM marts.fct_article_occurrences ORDER BY 1"),
+        "sections": query(home, "SELECT section_id, heading FROM marts.dim_article_sections ORDER BY 1"),
+    }
+
+
+def test_sample_gives_two_articles_and_three_occurrences(home: Path) -> None:
+    titles = sorted(t for (t,) in query(home, "SELECT title FROM marts.dim_articles"))
+    assert titles == sorted([TITLE_1, TITLE_2])
+    occurrences = query(
+        home,
+        "SELECT a.title, count(*), count(*) FILTER (WHERE o.is_first) FROM marts.fct_article_occurrences o "
+        "JOIN marts.dim_articles a USING (article_id) GROUP BY 1 ORDER BY 1",
+    )
+    assert sorted(occurrences) == sorted([(TITLE_1, 2, 1), (TITLE_2, 1, 1)])
+
+
+def test_no_chrome_hot_list_or_credit_in_any_body(home: Path, sample_text: str) -> None:
+    bodies = [b for (b,) in query(home, "SELECT body_text FROM marts.dim_articles")]
+    for body in bodies:
+        assert "写留言" not in body and "热门推荐" not in body and "记者 郝一萍" not in body and "t.cn/" not in body
+        for item in hot_list_items(sample_text):
+            assert item[:12] not in body
+    authors = dict(query(home, "SELECT title, authors FROM marts.dim_articles"))
+    assert authors[TITLE_1][:2] == ["郝一萍", "张兆瑞"] and authors[TITLE_2] == ["陈璇", "叶昌云"]
+
+
+def test_published_schemas_are_exactly_staging_and_marts(home: Path) -> None:
+    schemas = {s for (s,) in query(home, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
+    assert schemas == {"staging", "marts"}
+    comments = query(home, "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'")
+    assert comments and "Main text only" in comments[0][0]
+
+
+def test_ingest_and_build_again_change_nothing(home: Path) -> None:
+    before = snapshot(home)
+    assert rnw(home, "ingest", str(SAMPLE), "--source", "sample").exit_code == 0
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    assert snapshot(home) == before
+
+
+def test_open_reader_does_not_block_run(home: Path, tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(home / 'warehouse.duckdb')!r}, read_only=True)\n"
+            "print(con.execute('SELECT count(*) FROM marts.dim_articles').fetchone()[0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute('SELECT count(*) FROM marts.dim_articles').fetchone()[0], flush=True)\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "2"
+        extra = tmp_path / "extra.txt"
+        extra.write_text("【另一篇报道】\n" + "天津市今年新建公园十座，市民休闲空间不断扩大。" * 10, encoding="utf-8")
+        assert rnw(home, "ingest", str(extra), "--source", "sample").exit_code == 0
+        result = rnw(home, "build")
+        assert result.exit_code == 0, result.output
+        assert query(home, "SELECT count(*) FROM marts.dim_articles") == [(3,)]
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "2", "the open reader keeps its consistent old snapshot"
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def test_query_formats(home: Path) -> None:
+    sql = "SELECT title, occurrence_count FROM marts.dim_articles WHERE title LIKE '凉山%'"
+    as_json = rnw(home, "query", sql, "--format", "json")
+    assert json.loads(as_json.output) == [{"title": TITLE_2, "occurrence_count": 1}]
+    as_csv = rnw(home, "query", sql, "--format", "csv")
+    assert as_csv.output.splitlines() == ["title,occurrence_count", f"{TITLE_2},1"]
+    assert TITLE_2[:6] in rnw(home, "query", sql).output
+
+
+def test_expected_errors_are_one_line(home: Path, tmp_path: Path) -> None:
+    bad_sql = rnw(home, "query", "SELECT * FROM marts.nope")
+    missing = rnw(home, "ingest", str(tmp_path / "missing"))
+    (tmp_path / "bad.yml").write_text("sources:\n  - id: x\n    name: X\n    kind: files\n    folder: y\n")
+    bad_registry = rnw(home, "run", sources=tmp_path / "bad.yml")
+    for result, needle in [(bad_sql, "nope"), (missing, "no such file"), (bad_registry, "source 'x': key 'folder'")]:
+        assert result.exit_code == 1
+        assert needle in result.output and "Traceback" not in result.output
