@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from prefect import task
 
+from rnw import progress
 from rnw.build import BuildSummary, run_dbt
 from rnw.ingest import IngestReport, ingest_paths
 from rnw.publish import publish
 from rnw.rawstore import RawStore, SourceRow
+from rnw.scrape import ScrapeReport, scrape_into_store
 from rnw.settings import Settings
+from scrapers.registry import Source
+from scrapers.scrape import ScrapeStats
 
 
 @task(retries=2, retry_delay_seconds=2, task_run_name="ingest-{source_id}")
 def ingest_task(settings: Settings, paths: list[str], source_id: str, run_id: str) -> IngestReport:
+    done = 0
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
+        progress.report(f"ingest {source_id}", done)
+
     return ingest_paths(
         RawStore(settings.raw_db),
         [Path(p) for p in paths],
         source_id=source_id,
         run_id=run_id,
         batch_size=settings.ingest_batch_size,
+        progress=tick,
     )
 
 
@@ -34,9 +47,38 @@ def register_sources_task(settings: Settings, rows: list[SourceRow]) -> None:
 @task(task_run_name="dbt-build")
 def dbt_build_task(settings: Settings, full_refresh: bool = False) -> BuildSummary:
     extra = ["--quiet"] + (["--full-refresh"] if full_refresh else [])
-    return run_dbt(settings, "build", extra)
+    progress.report("dbt build", 0, None, "running")
+    summary = run_dbt(settings, "build", extra)
+    progress.report("dbt build", summary.models, None, f"{summary.tests_passed} tests passed")
+    return summary
 
 
 @task(retries=2, retry_delay_seconds=2)
 def publish_task(settings: Settings) -> dict[str, int]:
     return publish(settings)
+
+
+@task(retries=1, retry_delay_seconds=10, task_run_name="scrape")
+def scrape_task(
+    settings: Settings,
+    sources: list[Source],
+    run_id: str,
+    since: date | None = None,
+    until: date | None = None,
+) -> ScrapeReport:
+    """All web sources side by side: one fetcher, so per-domain limits hold across them."""
+    return scrape_into_store(
+        RawStore(settings.raw_db),
+        sources,
+        settings.fetch_settings(),
+        run_id=run_id,
+        since=since,
+        until=until,
+        batch_size=settings.scrape_batch_size,
+        progress=_report_scrape,
+    )
+
+
+def _report_scrape(stats: ScrapeStats) -> None:
+    detail = f"{stats.discovered} found, {stats.skipped_known} known, {stats.failed} failed"
+    progress.report(f"scrape {stats.source_id}", stats.fetched, None, detail)

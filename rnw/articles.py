@@ -104,7 +104,13 @@ def extract_pages(batches: Iterable[pa.RecordBatch]) -> pa.Table:
                 continue
             status = "ok" if articles else "no_article"
             rows.append(
-                _page_row(page["page_id"], version, status, None, [_article_row(i, a) for i, a in enumerate(articles)])
+                _page_row(
+                    page["page_id"],
+                    version,
+                    status,
+                    None,
+                    [_article_row(i, a) for i, a in enumerate(articles)],
+                )
             )
     return pa.Table.from_pylist(rows, schema=PAGE_SCHEMA)
 

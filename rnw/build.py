@@ -91,8 +91,16 @@ def summarise(results: object, success: bool) -> BuildSummary:
         statuses[(kind, status)] += 1
         if status in {"error", "fail"}:
             summary.failures.append(f"{node.name}: {node_result.message}")
-    summary.models = sum(n for (kind, status), n in statuses.items() if kind in {"model", "seed"} and status == "success")
+    summary.models = sum(
+        n for (kind, status), n in statuses.items() if kind in {"model", "seed"} and status == "success"
+    )
     summary.tests_passed = statuses[("test", "pass")] + statuses[("unit_test", "pass")]
-    summary.tests_failed = sum(n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status in {"fail", "error"})
-    summary.tests_warned = sum(n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status == "warn")
+    summary.tests_failed = sum(
+        n
+        for (kind, status), n in statuses.items()
+        if kind in {"test", "unit_test"} and status in {"fail", "error"}
+    )
+    summary.tests_warned = sum(
+        n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status == "warn"
+    )
     return summary

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rnw import env as _env  # noqa: F401
+from rnw.progress import terminal_progress
 from rnw.settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Regional News Warehouse.")
@@ -70,7 +72,8 @@ def ingest(
     from rnw.ingest import iter_files
 
     _run(lambda: list(iter_files(paths)))  # a missing path fails here, before Prefect starts
-    summary = _run(ingest_files, [str(p) for p in paths], source)
+    with terminal_progress():
+        summary = _run(ingest_files, [str(p) for p in paths], source)
     out.print(
         f"files {summary.files_read}: {summary.pages_new} new, {summary.pages_seen} already seen, "
         f"{summary.rejects_new} rejected"
@@ -78,11 +81,36 @@ def ingest(
 
 
 @app.command()
+def scrape(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Source id (repeatable); default all enabled.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Oldest publication date wanted.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Newest publication date wanted.")
+    ] = None,
+) -> None:
+    """Fetch new pages from the configured web sources (politely) into the raw store."""
+    from flows.scrape import scrape as scrape_flow
+    from scrapers.registry import load_registry
+
+    registry = _run(load_registry, get_settings().sources)
+    for source_id in source or []:
+        _run(registry.get, source_id)
+    with terminal_progress():
+        summary = _run(scrape_flow, source, since.date() if since else None, until.date() if until else None)
+    out.print(summary.to_markdown())
+
+
+@app.command()
 def build(full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False) -> None:
     """dbt build into build.duckdb, then publish warehouse.duckdb."""
     from flows.build import build_warehouse
 
-    summary = _run(build_warehouse, full_refresh)
+    with terminal_progress():
+        summary = _run(build_warehouse, full_refresh)
     out.print(summary.to_markdown())
 
 
@@ -93,7 +121,8 @@ def run() -> None:
     from scrapers.registry import load_registry
 
     _run(load_registry, get_settings().sources)  # a bad sources.yml fails here, before Prefect starts
-    summary = _run(nightly)
+    with terminal_progress():
+        summary = _run(nightly)
     out.print(summary.to_markdown())
 
 
@@ -107,7 +136,9 @@ def query(
         _fail(f"unknown format {format!r} (table, csv, json)")
     columns, rows = _run(_query, sql)
     if format == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str))
+        sys.stdout.write(
+            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str)
+        )
         sys.stdout.write("\n")
     elif format == "csv":
         buffer = io.StringIO()

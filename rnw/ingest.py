@@ -36,7 +36,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
         if not path.exists():
             raise IngestError(f"no such file or folder: {path}")
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
         else:
             yield path
 
@@ -46,7 +48,11 @@ def content_type_of(path: Path, text: str) -> str:
     head = text[:2048].lower()
     if "<html" in head or "<!doctype html" in head or "<body" in head or "<text id=" in head:
         return "text/html"
-    return mimetypes.types_map.get(path.suffix.lower(), "text/plain") if path.suffix.lower() != ".txt" else "text/plain"
+    return (
+        mimetypes.types_map.get(path.suffix.lower(), "text/plain")
+        if path.suffix.lower() != ".txt"
+        else "text/plain"
+    )
 
 
 def read_file(path: Path, source_id: str, run_id: str, now: datetime) -> RawPage | Reject:
@@ -56,7 +62,9 @@ def read_file(path: Path, source_id: str, run_id: str, now: datetime) -> RawPage
         if size > MAX_FILE_BYTES:
             return Reject(uri, source_id, "too_large", f"{size} bytes > {MAX_FILE_BYTES}", now, run_id)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            return Reject(uri, source_id, "unsupported_type", f"suffix {path.suffix or '(none)'}", now, run_id)
+            return Reject(
+                uri, source_id, "unsupported_type", f"suffix {path.suffix or '(none)'}", now, run_id
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return Reject(uri, source_id, "unreadable", str(exc), now, run_id)

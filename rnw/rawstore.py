@@ -91,7 +91,9 @@ class Reject:
     @property
     def reject_id(self) -> str:
         """The same failure of the same input is one row, however often it is retried."""
-        return sha256_hex(f"{self.source_id}\x1f{self.uri}\x1f{self.reason}\x1f{self.content_sha256}".encode())
+        return sha256_hex(
+            f"{self.source_id}\x1f{self.uri}\x1f{self.reason}\x1f{self.content_sha256}".encode()
+        )
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,9 @@ class RawStore:
             rejects_after = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
             con.commit()
         new = after - before
-        return AppendResult(pages_new=new, pages_seen=len(pages) - new, rejects_new=rejects_after - rejects_before)
+        return AppendResult(
+            pages_new=new, pages_seen=len(pages) - new, rejects_new=rejects_after - rejects_before
+        )
 
     def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
         if not sources:
@@ -198,12 +202,25 @@ class RawStore:
             return set()
         with self._connect() as con:
             ids = pa.table({"page_id": list(page_ids)})  # noqa: F841
-            return {row[0] for row in con.execute("SELECT page_id FROM pages SEMI JOIN ids USING (page_id)").fetchall()}
+            return {
+                row[0]
+                for row in con.execute("SELECT page_id FROM pages SEMI JOIN ids USING (page_id)").fetchall()
+            }
 
-    def known_uris(self, source_id: str) -> set[str]:
+    def known_pages(self, source_id: str) -> dict[str, tuple[datetime, str | None]]:
+        """Every URI seen for a source with its latest sighting time and that page's HTTP headers
+        (for revisit decisions and conditional GET)."""
         with self._connect() as con:
-            rows = con.execute("SELECT DISTINCT uri FROM page_sightings WHERE source_id = ?", [source_id])
-            return {row[0] for row in rows.fetchall()}
+            rows = con.execute(
+                """
+                SELECT s.uri, max(s.seen_at), arg_max(p.http_headers, s.seen_at)
+                FROM page_sightings s JOIN pages p USING (page_id)
+                WHERE s.source_id = ?
+                GROUP BY s.uri
+                """,
+                [source_id],
+            ).fetchall()
+        return {uri: (seen_at, headers) for uri, seen_at, headers in rows}
 
 
 def _arrow(rows: list[dict], shape: type | None = None) -> pa.Table:

@@ -19,6 +19,15 @@ class Settings(BaseSettings):
     dbt_project_dir: Path = REPO_ROOT / "dbt_project"
     # Rows handed to DuckDB per insert: batches, never row by row.
     ingest_batch_size: int = 200
+    scrape_batch_size: int = 20
+    # Sent in the User-Agent so site operators can reach whoever runs the crawler.
+    contact_url: str = "https://github.com/regional-news-warehouse/rnw"
+    # Only the tests and benchmarks (simulated sites on 127.0.0.0/8) turn this on.
+    fetch_allow_loopback: bool = False
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0
+    fetch_max_retries: int = 3
+    fetch_backoff_base: float = 1.0
 
     @cached_property
     def home_dir(self) -> Path:
@@ -37,6 +46,18 @@ class Settings(BaseSettings):
     @property
     def warehouse_db(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
+
+    def fetch_settings(self):  # -> scrapers.fetch.FetchSettings (imported lazily: requests is heavy)
+        from scrapers.fetch import FetchSettings
+
+        return FetchSettings(
+            contact_url=self.contact_url,
+            allow_loopback=self.fetch_allow_loopback,
+            connect_timeout=self.fetch_connect_timeout,
+            read_timeout=self.fetch_read_timeout,
+            max_retries=self.fetch_max_retries,
+            backoff_base=self.fetch_backoff_base,
+        )
 
     def export_env(self) -> None:
         """dbt's profiles.yml and Prefect's local API read these from the environment."""

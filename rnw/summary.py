@@ -16,6 +16,7 @@ class RunSummary:
     run_id: str
     flow: str
     files_read: int = 0
+    pages_fetched: int = 0
     pages_new: int = 0
     pages_seen: int = 0
     rejects_new: int = 0
@@ -31,6 +32,16 @@ class RunSummary:
         self.pages_new += result.pages_new
         self.pages_seen += result.pages_seen
         self.rejects_new += result.rejects_new
+
+    def add_scrape(self, report) -> None:  # report: rnw.scrape.ScrapeReport
+        self.pages_fetched += report.fetched
+        self.pages_new += report.result.pages_new
+        self.pages_seen += report.result.pages_seen
+        self.rejects_new += report.result.rejects_new
+        for stats in report.stats:
+            if stats.failure_reasons:
+                reasons = ", ".join(f"{k} {v}" for k, v in sorted(stats.failure_reasons.items()))
+                self.notes.append(f"source {stats.source_id}: {stats.fetched} fetched, failures: {reasons}")
 
     def read_warehouse(self, warehouse: Path) -> None:
         """Article counts as published, read back from the file analysts will query."""
@@ -51,6 +62,7 @@ class RunSummary:
             "| stage | measure | value |",
             "|---|---|---|",
             f"| ingest | files read | {self.files_read} |",
+            f"| scrape | pages fetched | {self.pages_fetched} |",
             f"| ingest | pages new | {self.pages_new} |",
             f"| ingest | pages already seen | {self.pages_seen} |",
             f"| ingest | rejected (new) | {self.rejects_new} |",

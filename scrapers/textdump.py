@@ -14,7 +14,9 @@ from scrapers.article import ExtractedArticle, Section
 from scrapers.boilerplate import LIST_ITEM, is_end_of_article
 from scrapers.credits import strip_trailing_credits
 
-_HEADLINE = re.compile(r"^[ \t\u3000]*【(?P<title>[^【】\n]{2,120})】[ \t\u3000]*(?P<rest>[^\n]*)$", re.MULTILINE)
+_HEADLINE = re.compile(
+    r"^[ \t\u3000]*【(?P<title>[^【】\n]{2,120})】[ \t\u3000]*(?P<rest>[^\n]*)$", re.MULTILINE
+)
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」）)]$")
 # A story shorter than this is a teaser or a list fragment, not an article.
 MIN_BODY_CHARS = 80

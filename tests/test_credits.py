@@ -30,7 +30,9 @@ def test_prose_is_not_a_credit_line(line: str) -> None:
 
 
 def test_trailing_credit_and_short_link_become_metadata() -> None:
-    body, credits, links = strip_trailing_credits("正文第一段。\n\n正文第二段。(记者 陈璇 叶昌云)https://t.cn/A667BN5B")
+    body, credits, links = strip_trailing_credits(
+        "正文第一段。\n\n正文第二段。(记者 陈璇 叶昌云)https://t.cn/A667BN5B"
+    )
     assert body == "正文第一段。\n\n正文第二段。"
     assert [c.name for c in credits] == ["陈璇", "叶昌云"]
     assert links == ["https://t.cn/A667BN5B"]

@@ -24,7 +24,9 @@ def rows(store: RawStore, sql: str) -> list[tuple]:
         con.close()
 
 
-def test_same_bytes_add_no_row_but_every_place_is_kept(store: RawStore, tmp_path: Path, sample_text: str) -> None:
+def test_same_bytes_add_no_row_but_every_place_is_kept(
+    store: RawStore, tmp_path: Path, sample_text: str
+) -> None:
     a, b = tmp_path / "in" / "a.txt", tmp_path / "in" / "copy" / "b.txt"
     b.parent.mkdir(parents=True)
     a.write_text(sample_text, encoding="utf-8")
@@ -38,7 +40,9 @@ def test_same_bytes_add_no_row_but_every_place_is_kept(store: RawStore, tmp_path
     assert rows(store, "SELECT run_id FROM pages") == [("r1",)]
 
 
-def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(store: RawStore, tmp_path: Path, sample_text: str) -> None:
+def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(
+    store: RawStore, tmp_path: Path, sample_text: str
+) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "image.html").write_bytes(bytes(range(256)) * 40)
@@ -49,7 +53,7 @@ def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(store: RawStore, tm
     assert report.files == 3 and report.result.pages_new == 1 and report.result.rejects_new == 2
     reasons = dict(rows(store, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects"))
     assert reasons == {"image.html": "binary_content", "empty.txt": "empty_file"}
-    (text, encoding), = rows(store, "SELECT text, detected_encoding FROM pages")
+    ((text, encoding),) = rows(store, "SELECT text, detected_encoding FROM pages")
     assert encoding == "gb18030" and text == gbk_text
     again = ingest_paths(store, [folder], source_id="s", run_id="r2")
     assert again.result.rejects_new == 0, "the same failure again is not a new reject row"

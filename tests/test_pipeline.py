@@ -49,8 +49,12 @@ def query(home: Path, sql: str) -> list[tuple]:
 
 def snapshot(home: Path) -> dict[str, list[tuple]]:
     return {
-        "articles": query(home, "SELECT article_id, title, occurrence_count FROM marts.dim_articles ORDER BY 1"),
-        "occurrences": query(home, "SELECT occurrence_id, article_id, page_id FROM marts.fct_article_occurrences ORDER BY 1"),
+        "articles": query(
+            home, "SELECT article_id, title, occurrence_count FROM marts.dim_articles ORDER BY 1"
+        ),
+        "occurrences": query(
+            home, "SELECT occurrence_id, article_id, page_id FROM marts.fct_article_occurrences ORDER BY 1"
+        ),
         "sections": query(home, "SELECT section_id, heading FROM marts.dim_article_sections ORDER BY 1"),
     }
 
@@ -69,7 +73,12 @@ def test_sample_gives_two_articles_and_three_occurrences(home: Path) -> None:
 def test_no_chrome_hot_list_or_credit_in_any_body(home: Path, sample_text: str) -> None:
     bodies = [b for (b,) in query(home, "SELECT body_text FROM marts.dim_articles")]
     for body in bodies:
-        assert "写留言" not in body and "热门推荐" not in body and "记者 郝一萍" not in body and "t.cn/" not in body
+        assert (
+            "写留言" not in body
+            and "热门推荐" not in body
+            and "记者 郝一萍" not in body
+            and "t.cn/" not in body
+        )
         for item in hot_list_items(sample_text):
             assert item[:12] not in body
     authors = dict(query(home, "SELECT title, authors FROM marts.dim_articles"))
@@ -79,7 +88,10 @@ def test_no_chrome_hot_list_or_credit_in_any_body(home: Path, sample_text: str) 
 def test_published_schemas_are_exactly_staging_and_marts(home: Path) -> None:
     schemas = {s for (s,) in query(home, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
     assert schemas == {"staging", "marts"}
-    comments = query(home, "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'")
+    comments = query(
+        home,
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'",
+    )
     assert comments and "Main text only" in comments[0][0]
 
 
@@ -92,16 +104,15 @@ def test_ingest_and_build_again_change_nothing(home: Path) -> None:
 
 
 def test_open_reader_does_not_block_run(home: Path, tmp_path: Path) -> None:
+    count = "print(con.execute('SELECT count(*) FROM marts.dim_articles').fetchone()[0], flush=True)\n"
+    script = (
+        f"import duckdb, sys\ncon = duckdb.connect({str(home / 'warehouse.duckdb')!r}, read_only=True)\n"
+        + count
+        + "sys.stdin.readline()\n"
+        + count
+    )
     reader = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time\n"
-            f"con = duckdb.connect({str(home / 'warehouse.duckdb')!r}, read_only=True)\n"
-            "print(con.execute('SELECT count(*) FROM marts.dim_articles').fetchone()[0], flush=True)\n"
-            "sys.stdin.readline()\n"
-            "print(con.execute('SELECT count(*) FROM marts.dim_articles').fetchone()[0], flush=True)\n",
-        ],
+        [sys.executable, "-c", script],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -109,7 +120,9 @@ def test_open_reader_does_not_block_run(home: Path, tmp_path: Path) -> None:
     try:
         assert reader.stdout.readline().strip() == "2"
         extra = tmp_path / "extra.txt"
-        extra.write_text("【另一篇报道】\n" + "天津市今年新建公园十座，市民休闲空间不断扩大。" * 10, encoding="utf-8")
+        extra.write_text(
+            "【另一篇报道】\n" + "天津市今年新建公园十座，市民休闲空间不断扩大。" * 10, encoding="utf-8"
+        )
         assert rnw(home, "ingest", str(extra), "--source", "sample").exit_code == 0
         result = rnw(home, "build")
         assert result.exit_code == 0, result.output
@@ -136,6 +149,10 @@ def test_expected_errors_are_one_line(home: Path, tmp_path: Path) -> None:
     missing = rnw(home, "ingest", str(tmp_path / "missing"))
     (tmp_path / "bad.yml").write_text("sources:\n  - id: x\n    name: X\n    kind: files\n    folder: y\n")
     bad_registry = rnw(home, "run", sources=tmp_path / "bad.yml")
-    for result, needle in [(bad_sql, "nope"), (missing, "no such file"), (bad_registry, "source 'x': key 'folder'")]:
+    for result, needle in [
+        (bad_sql, "nope"),
+        (missing, "no such file"),
+        (bad_registry, "source 'x': key 'folder'"),
+    ]:
         assert result.exit_code == 1
         assert needle in result.output and "Traceback" not in result.output

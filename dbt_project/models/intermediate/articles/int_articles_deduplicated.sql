@@ -1,36 +1,42 @@
--- Occurrences folded into articles: copies whose bodies agree after white-space and width
--- folding share a body_hash and become one article. The canonical occurrence, whose text and
--- metadata the article shows, is the most complete copy, chosen by content so that ingestion
--- order cannot change it.
+-- Occurrences folded into articles. Copies whose bodies agree after white-space and width
+-- folding share a body_hash; near-duplicates (int_article_clusters) share a cluster. The
+-- canonical occurrence, whose text and metadata the article shows, is chosen by content (the
+-- cluster's canonical body, then the most complete copy of it), so ingestion order cannot change it.
 with occurrences as (
     select * from {{ ref('int_articles_extracted') }}
 ),
 
+clusters as (
+    select * from {{ ref('int_article_clusters') }}
+),
+
 ranked as (
     select
-        *,
-        left(body_hash, 32) as article_id,
+        occurrences.*,
+        left(clusters.cluster_hash, 32) as article_id,
+        clusters.similarity,
         row_number() over (
-            partition by body_hash
+            partition by clusters.cluster_hash
             order by
-                len(authors) desc,
-                length(coalesce(title, '')) desc,
-                length(coalesce(subtitle, '')) desc,
-                page_id,
-                position_in_page
+                occurrences.body_hash = clusters.cluster_hash desc,
+                len(occurrences.authors) desc,
+                length(coalesce(occurrences.title, '')) desc,
+                length(coalesce(occurrences.subtitle, '')) desc,
+                occurrences.page_id,
+                occurrences.position_in_page
         ) as canonical_rank,
         row_number() over (
-            partition by body_hash
-            order by seen_at, page_id, position_in_page
+            partition by clusters.cluster_hash
+            order by occurrences.seen_at, occurrences.page_id, occurrences.position_in_page
         ) as arrival_rank,
-        count(*) over (partition by body_hash) as occurrence_count,
-        min(seen_at) over (partition by body_hash) as first_seen_at
+        count(*) over (partition by clusters.cluster_hash) as occurrence_count,
+        min(occurrences.seen_at) over (partition by clusters.cluster_hash) as first_seen_at
     from occurrences
+    inner join clusters using (body_hash)
 )
 
 select
     * exclude (canonical_rank, arrival_rank),
     canonical_rank = 1 as is_canonical,
-    arrival_rank = 1 as is_first,
-    1.0::double as similarity
+    arrival_rank = 1 as is_first
 from ranked

@@ -1,0 +1,51 @@
+"""Flow ``scrape``: fetch new pages from the configured web sources into the raw store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+
+from flows.common import current_run_id, publish_summary
+from flows.tasks import register_sources_task, scrape_task
+from rnw.rawstore import SourceRow
+from rnw.settings import Settings, get_settings
+from rnw.summary import RunSummary
+from scrapers.registry import Registry, Source, load_registry
+
+WEB_KINDS = {"rss", "sitemap", "listing"}
+
+
+def select_sources(registry: Registry, source_ids: list[str] | None, kinds: set[str]) -> list[Source]:
+    """Enabled sources of the given kinds; named sources are taken even when disabled."""
+    if source_ids:
+        return [registry.get(i) for i in source_ids if registry.get(i).kind in kinds]
+    return [s for s in registry.sources if s.enabled and s.kind in kinds]
+
+
+def register_all(settings: Settings, registry: Registry) -> None:
+    register_sources_task(
+        settings, [SourceRow(s.id, s.name, s.kind, s.base_url, s.region_code) for s in registry.sources]
+    )
+
+
+def scrape_into(
+    settings: Settings, summary: RunSummary, sources: list[Source], since: date | None, until: date | None
+) -> None:
+    if not sources:
+        return
+    report = scrape_task(settings, sources, summary.run_id, since, until)
+    summary.add_scrape(report)
+
+
+@flow(name="scrape")
+def scrape(
+    source_ids: list[str] | None = None, since: date | None = None, until: date | None = None
+) -> RunSummary:
+    settings = get_settings()
+    registry = load_registry(settings.sources)
+    summary = RunSummary(run_id=current_run_id(), flow="scrape")
+    register_all(settings, registry)
+    scrape_into(settings, summary, select_sources(registry, source_ids, WEB_KINDS), since, until)
+    publish_summary(summary)
+    return summary

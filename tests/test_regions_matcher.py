@@ -1,0 +1,159 @@
+"""Region mentions: traps, shared names, old names, groups, roles and the primary region."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rnw.regions import RegionGazetteer, RegionMention
+
+PUBLISHED = date(2022, 2, 25)
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> RegionGazetteer:
+    return RegionGazetteer.load()
+
+
+def codes(mentions: list[RegionMention]) -> list[tuple[str, str]]:
+    return [(m.surface, m.region_code) for m in mentions]
+
+
+def test_mentions_carry_offsets_into_the_text(gazetteer: RegionGazetteer) -> None:
+    text = "初春的凉山，州府西昌市环境空气质量综合指数2.68。"
+    mentions = gazetteer.find_mentions(text, PUBLISHED)
+    assert codes(mentions) == [("凉山", "513400"), ("西昌市", "513401")]
+    assert all(text[m.char_start : m.char_end] == m.surface for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("加强环境保护合作的协议", []),
+        ("甘南州合作市召开会议", [("甘南州", "623000"), ("合作市", "623001")]),
+        ("天津市382家医保定点医疗机构全部开通", [("天津市", "120000")]),
+        ("从天津到保定1小时", [("天津", "120000"), ("保定", "130600")]),
+        ("吸纳创新资源和优质产业", []),
+        ("广西资源县的漓江源头", [("广西", "450000"), ("资源县", "450329")]),
+        ("侵占湖岸四川片的山南村布尔角", [("四川", "510000")]),  # 山南村 is a village
+        ("北京时间9：45，在岸人民币兑美元跌0.06%", []),
+    ],
+)
+def test_ordinary_words_villages_and_time_zones_are_not_regions(
+    gazetteer: RegionGazetteer, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert codes(gazetteer.find_mentions(text, PUBLISHED)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "home_region", "tongzhou"),
+    [
+        ("天津北部同北京通州生态公园相接", None, "110112"),
+        ("南通市通州区举行招商会", None, "320612"),
+        ("南通今年新增企业两千家，通州的增速最快", None, "320612"),
+        ("通州的增速最快", "320600", "320612"),
+    ],
+)
+def test_tongzhou_in_both_senses(
+    gazetteer: RegionGazetteer, text: str, home_region: str | None, tongzhou: str
+) -> None:
+    found = dict(codes(gazetteer.find_mentions(text, PUBLISHED, home_region)))
+    assert found[next(name for name in found if name.startswith("通州"))] == tongzhou
+
+
+def test_hebei_the_province(gazetteer: RegionGazetteer) -> None:
+    text = "北京与天津、河北及时跟进，分别签署了合作协议"
+    assert codes(gazetteer.find_mentions(text, PUBLISHED, home_region="120000")) == [
+        ("北京", "110000"),
+        ("天津", "120000"),
+        ("河北", "130000"),
+    ]
+
+
+def test_hebei_the_tianjin_district(gazetteer: RegionGazetteer) -> None:
+    assert codes(gazetteer.find_mentions("天津市河北区举办灯会", PUBLISHED)) == [
+        ("天津市", "120000"),
+        ("河北区", "120105"),
+    ]
+    assert codes(gazetteer.find_mentions("天津河北的意式风情区", PUBLISHED)) == [
+        ("天津", "120000"),
+        ("河北", "120105"),
+    ]
+
+
+def test_jingjinji_is_a_group_not_three_regions(gazetteer: RegionGazetteer) -> None:
+    text = "京津冀协同发展8周年，长三角和大湾区也在提速"
+    assert gazetteer.find_mentions(text, PUBLISHED) == []
+    groups = [(g.group_id, g.surface) for g in gazetteer.find_group_mentions(text)]
+    assert groups == [
+        ("jingjinji", "京津冀"),
+        ("yangtze_river_delta", "长三角"),
+        ("greater_bay_area", "大湾区"),
+    ]
+
+
+def test_xiongan_is_a_group_with_its_three_counties(gazetteer: RegionGazetteer) -> None:
+    text = "服务支持雄安新区建设"
+    assert gazetteer.find_mentions(text, PUBLISHED) == []
+    (group,) = gazetteer.find_group_mentions(text)
+    assert group.group_id == "xiongan"
+    assert set(gazetteer.groups["xiongan"].member_codes) == {"130638", "130629", "130632"}
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (date(2005, 6, 1), "110103"),  # 崇文区 in use
+        (date(2015, 6, 1), "110101"),  # merged into 东城区 in 2010
+        (None, "110103"),  # no date: the name's own code, history is not rewritten
+    ],
+)
+def test_old_name_resolves_to_the_code_valid_at_publication(
+    gazetteer: RegionGazetteer, published: date | None, expected: str
+) -> None:
+    assert codes(gazetteer.find_mentions("北京市崇文区天坛街道", published))[1] == ("崇文区", expected)
+
+
+def test_reused_code_old_name_in_an_old_article(gazetteer: RegionGazetteer) -> None:
+    """新市区 was 130602 (保定) until 2015; the code now means 竞秀区."""
+    text = "保定市新市区召开会议"
+    assert codes(gazetteer.find_mentions(text, date(2010, 1, 1)))[1] == ("新市区", "130602")
+
+
+def test_roles_mark_qualifiers_and_datelines(gazetteer: RegionGazetteer) -> None:
+    text = "新华社北京5月19日电 河北省遵化市积极推行数字农机服务"
+    roles = [(m.surface, m.role) for m in gazetteer.find_mentions(text, date(2024, 5, 19))]
+    assert roles == [("北京", "dateline"), ("河北省", "qualifier"), ("遵化市", "mention")]
+
+
+def test_primary_region_is_none_without_regions(gazetteer: RegionGazetteer) -> None:
+    text = "美国本质上是在保护自己的低端过剩产能。"
+    assert gazetteer.primary_region(gazetteer.find_mentions(text), title=None) is None
+    dateline_only = gazetteer.find_mentions("新华社北京11月17日电 记者从国家卫生健康委获悉")
+    assert gazetteer.primary_region(dateline_only) is None
+
+
+def test_primary_region_walks_down_to_the_place_written_about(gazetteer: RegionGazetteer) -> None:
+    text = "河北省遵化市东新庄镇，无人驾驶农机在播种玉米。河北省遵化市的田间地头。"
+    mentions = gazetteer.find_mentions(text, date(2024, 5, 15))
+    assert gazetteer.primary_region(mentions, home_region="130000") == "130281"
+
+
+def test_primary_region_counts_the_title(gazetteer: RegionGazetteer) -> None:
+    body = gazetteer.find_mentions("北京和上海的代表到会。", PUBLISHED)
+    assert gazetteer.primary_region(body, title="成都召开大会") == "510100"
+
+
+def test_a_province_named_elsewhere_does_not_pull_a_famous_city_into_it(gazetteer: RegionGazetteer) -> None:
+    """吉林 (the province) in the text must not turn 西安 into 西安区 of 辽源, Jilin."""
+    found = codes(gazetteer.find_mentions("金成晓（吉林大学）、冯涛（西安交通大学）", PUBLISHED))
+    assert ("西安", "610100") in found
+
+
+def test_a_named_prefecture_picks_its_own_county(gazetteer: RegionGazetteer) -> None:
+    """台江 is 台江县 under 黔东南 in Guizhou here, not 台江区 of Fuzhou."""
+    text = "他来到贵州黔东南苗族侗族自治州台江县。来台江前，他最放心不下母亲。"
+    assert {m.region_code for m in gazetteer.find_mentions(text, PUBLISHED) if m.surface == "台江"} == {
+        "522630"
+    }
