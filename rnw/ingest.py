@@ -1,7 +1,8 @@
-"""Read local files (HTML pages and plain-text dumps) into the raw store.
+"""Read local files (HTML pages, plain-text dumps, web archives) into the raw store.
 
-Backfills come as folders of saved pages in any encoding. Each file becomes a raw page or a
-reject row with a reason; nothing is skipped silently and nothing crashes the batch.
+Backfills come as folders of saved pages in any encoding, or as WARC archives (``rnw.warc``).
+Each file, and each HTTP response in an archive, becomes a raw page or a reject row with a reason;
+nothing is skipped silently and nothing crashes the batch.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rnw.rawstore import AppendResult, RawPage, RawStore, Reject, sha256_hex
+from rnw.warc import is_warc, read_warc
 from scrapers.encoding import DecodeError, decode_bytes
 
 SUPPORTED_SUFFIXES = {".txt", ".html", ".htm"}
-# Files larger than this are quarantined instead of read: no news page is 50 MB of text.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# Pages (a file, or one response in an archive) larger than this are quarantined instead of read:
+# no news page is 20 MB of text. Archives themselves have no size limit; they are streamed.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
 class IngestError(ValueError):
@@ -37,7 +40,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise IngestError(f"no such file or folder: {path}")
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(p))
             )
         else:
             yield path
@@ -59,8 +64,8 @@ def read_file(path: Path, source_id: str, run_id: str, now: datetime) -> RawPage
     uri = path.resolve().as_uri()
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Reject(uri, source_id, "too_large", f"{size} bytes > {MAX_FILE_BYTES}", now, run_id)
+        if size > MAX_PAGE_BYTES:
+            return Reject(uri, source_id, "too_large", f"{size} bytes > {MAX_PAGE_BYTES}", now, run_id)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             return Reject(
                 uri, source_id, "unsupported_type", f"suffix {path.suffix or '(none)'}", now, run_id
@@ -101,7 +106,10 @@ def ingest_paths(
     batch_size: int = 200,
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Stage every file under ``paths``, writing in batches so a kill loses at most one batch."""
+    """Stage every file under ``paths``, writing in batches so a kill loses at most one batch.
+
+    ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
+    """
     total = AppendResult()
     files = 0
     pages: list[RawPage] = []
@@ -109,13 +117,17 @@ def ingest_paths(
     now = datetime.now(UTC)
     for path in iter_files(paths):
         files += 1
-        item = read_file(path, source_id, run_id, now)
-        (pages if isinstance(item, RawPage) else rejects).append(item)
-        if len(pages) + len(rejects) >= batch_size:
-            total += store.append(pages, rejects)
-            pages, rejects = [], []
-        if progress:
-            progress(1)
+        if is_warc(path):
+            items: Iterable[RawPage | Reject] = read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES)
+        else:
+            items = [read_file(path, source_id, run_id, now)]
+        for item in items:
+            (pages if isinstance(item, RawPage) else rejects).append(item)
+            if len(pages) + len(rejects) >= batch_size:
+                total += store.append(pages, rejects)
+                pages, rejects = [], []
+            if progress:
+                progress(1)
     if pages or rejects:
         total += store.append(pages, rejects)
     return IngestReport(files=files, result=total)

@@ -156,3 +156,52 @@ def test_expected_errors_are_one_line(home: Path, tmp_path: Path) -> None:
     ]:
         assert result.exit_code == 1
         assert needle in result.output and "Traceback" not in result.output
+
+
+def test_enrichment_marts_on_the_sample(home: Path) -> None:
+    primaries = dict(
+        query(
+            home,
+            "SELECT a.title, r.region_code FROM marts.fct_region_mentions r "
+            "JOIN marts.dim_articles a USING (article_id) WHERE r.is_primary",
+        )
+    )
+    assert (primaries[TITLE_1], primaries[TITLE_2]) == ("120000", "513400")
+    assert (
+        query(
+            home,
+            "SELECT count(*) FROM marts.fct_region_mentions GROUP BY article_id HAVING count(*) FILTER (WHERE is_primary) > 1",
+        )
+        == []
+    )
+    groups = {g for (g,) in query(home, "SELECT group_id FROM marts.fct_region_group_mentions")}
+    assert "jingjinji" in groups
+    sliced = query(
+        home,
+        "SELECT o.value_text, o.unit, substr(a.body_text, o.char_start + 1, o.char_end - o.char_start) "
+        "FROM marts.fct_indicator_observations o JOIN marts.dim_articles a USING (article_id)",
+    )
+    assert len(sliced) > 50
+    assert all(value in text for value, _, text in sliced)
+    flagged = query(
+        home,
+        "SELECT normalized_unit, quality_flag FROM marts.fct_indicator_observations WHERE unit LIKE '克每立方米%'",
+    )
+    assert flagged and all(unit == "ug/m3" and flag is not None for unit, flag in flagged)
+    wang = query(
+        home,
+        "SELECT p.role, p.title, p.organization FROM marts.fct_person_mentions p WHERE p.name = '王会芝'",
+    )
+    assert ("quoted", "副所长", "天津社会科学院资源环境与生态研究所") in wang
+    reporters = {
+        n for (n,) in query(home, "SELECT name FROM marts.fct_person_mentions WHERE role = 'reporter'")
+    }
+    assert {"郝一萍", "陈璇", "叶昌云"} <= reporters and not any("视觉部" in n for n in reporters)
+    top = dict(
+        query(
+            home,
+            "SELECT a.title, t.topic_id FROM marts.fct_article_topics t JOIN marts.dim_articles a USING (article_id) "
+            "WHERE t.rank = 1",
+        )
+    )
+    assert top[TITLE_2] == "ecology_environment"

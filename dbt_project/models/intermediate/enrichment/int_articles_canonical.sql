@@ -1,0 +1,21 @@
+-- The canonical copy of each article with what the enrichers need: text, dates, credits, sections
+-- and the home region of its source (a hint for ambiguous place names).
+with canonical as (
+    select * from {{ ref('int_articles_deduplicated') }} where is_canonical
+),
+
+sources as (
+    select * from {{ ref('stg_raw__sources') }}
+)
+
+select
+    canonical.article_id,
+    canonical.title,
+    canonical.body_text,
+    canonical.published_at,
+    canonical.credits_json,
+    canonical.sections_json,
+    canonical.source_id,
+    sources.region_code as source_region_code
+from canonical
+left join sources using (source_id)

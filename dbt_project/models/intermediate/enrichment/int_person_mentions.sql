@@ -1,0 +1,17 @@
+-- One row per person mention, with a stable key for identity resolution.
+with people as (
+    select article_id, unnest(people) as person, generate_subscripts(people, 1) as person_no
+    from {{ ref('int_article_people') }}
+)
+
+select
+    article_id || ':' || person_no::varchar as mention_key,
+    article_id,
+    person_no,
+    person.name,
+    person.role,
+    person.title,
+    person.organization,
+    person.char_start,
+    person.quote_text
+from people

@@ -1,0 +1,17 @@
+with mentions as (
+    select
+        article_id,
+        unnest(organizations) as o,
+        generate_subscripts(organizations, 1) as mention_no
+    from {{ ref('int_article_people') }}
+)
+
+select
+    (article_id || ':' || mention_no::varchar)::varchar as organization_mention_id,
+    article_id::varchar as article_id,
+    left(sha256(o.name), 16)::varchar as organization_id,
+    o.name::varchar as name,
+    o.surface::varchar as surface,
+    o.kind::varchar as kind,
+    o.char_start::integer as char_start
+from mentions

@@ -1,0 +1,11 @@
+with scores as (
+    select article_id, unnest(scores) as s from {{ ref('int_article_topics') }}
+)
+
+select
+    (article_id || ':' || s.topic_id)::varchar as article_topic_id,
+    article_id::varchar as article_id,
+    s.topic_id::varchar as topic_id,
+    s.score::double as score,
+    s.rank::integer as rank
+from scores

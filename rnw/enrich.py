@@ -1,0 +1,272 @@
+"""Article enrichment for the dbt Python models: regions, indicators, people, organisations, topics.
+
+Each function takes Arrow record batches of canonical articles and returns one row per article with
+its findings as lists, so a dbt SQL model can unnest them and an article without findings still has
+a row. The heavy objects (gazetteer, taxonomy) are built once per call, not per article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REGIONS_VERSION = "regions-1"
+PEOPLE_VERSION = "people-1"
+TOPICS_VERSION = "topics-1"
+
+_MENTION = pa.struct(
+    [
+        ("region_code", pa.string()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("surface", pa.string()),
+        ("role", pa.string()),
+    ]
+)
+_GROUP = pa.struct(
+    [
+        ("group_id", pa.string()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("surface", pa.string()),
+    ]
+)
+REGIONS_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("enricher_version", pa.string()),
+        ("mentions", pa.list_(_MENTION)),
+        ("group_mentions", pa.list_(_GROUP)),
+        ("primary_region_code", pa.string()),
+    ]
+)
+_OBSERVATION = pa.struct(
+    [
+        ("indicator", pa.string()),
+        ("value", pa.float64()),
+        ("value_high", pa.float64()),
+        ("value_text", pa.string()),
+        ("unit", pa.string()),
+        ("normalized_value", pa.float64()),
+        ("normalized_unit", pa.string()),
+        ("dimension", pa.string()),
+        ("change_kind", pa.string()),
+        ("period_year", pa.int32()),
+        ("period_label", pa.string()),
+        ("region_code", pa.string()),
+        ("sentence", pa.string()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("quality_flag", pa.string()),
+    ]
+)
+INDICATORS_SCHEMA = pa.schema(
+    [("article_id", pa.string()), ("enricher_version", pa.string()), ("observations", pa.list_(_OBSERVATION))]
+)
+_PERSON = pa.struct(
+    [
+        ("name", pa.string()),
+        ("role", pa.string()),
+        ("title", pa.string()),
+        ("organization", pa.string()),
+        ("char_start", pa.int32()),
+        ("quote_text", pa.string()),
+    ]
+)
+_ORG = pa.struct(
+    [("name", pa.string()), ("surface", pa.string()), ("char_start", pa.int32()), ("kind", pa.string())]
+)
+PEOPLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("enricher_version", pa.string()),
+        ("people", pa.list_(_PERSON)),
+        ("organizations", pa.list_(_ORG)),
+    ]
+)
+_TOPIC = pa.struct([("topic_id", pa.string()), ("score", pa.float64()), ("rank", pa.int32())])
+_SECTION_TOPICS = pa.struct(
+    [
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("heading", pa.string()),
+        ("scores", pa.list_(_TOPIC)),
+    ]
+)
+TOPICS_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("enricher_version", pa.string()),
+        ("scores", pa.list_(_TOPIC)),
+        ("sections", pa.list_(_SECTION_TOPICS)),
+    ]
+)
+IDENTITY_SCHEMA = pa.schema(
+    [
+        ("mention_key", pa.string()),
+        ("person_id", pa.string()),
+        ("person_key", pa.string()),
+    ]
+)
+
+
+def _rows(batches: Iterable[pa.RecordBatch]) -> Iterator[dict]:
+    for batch in batches:
+        yield from batch.to_pylist()
+
+
+def _published_date(value: datetime | None) -> date | None:
+    return value.astimezone(SHANGHAI).date() if value is not None else None
+
+
+def regions(batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """Columns in: article_id, title, body_text, published_at, source_region_code."""
+    from rnw.regions import RegionGazetteer
+
+    gazetteer = RegionGazetteer.load()
+    out = []
+    for row in _rows(batches):
+        published = _published_date(row["published_at"])
+        home = row["source_region_code"]
+        mentions = gazetteer.find_mentions(row["body_text"], published=published, home_region=home)
+        groups = gazetteer.find_group_mentions(row["body_text"])
+        primary = gazetteer.primary_region(
+            mentions, title=row["title"], home_region=home, published=published
+        )
+        out.append(
+            {
+                "article_id": row["article_id"],
+                "enricher_version": REGIONS_VERSION,
+                "mentions": [
+                    {
+                        "region_code": m.region_code,
+                        "char_start": m.char_start,
+                        "char_end": m.char_end,
+                        "surface": m.surface,
+                        "role": m.role,
+                    }
+                    for m in mentions
+                ],
+                "group_mentions": [
+                    {
+                        "group_id": g.group_id,
+                        "char_start": g.char_start,
+                        "char_end": g.char_end,
+                        "surface": g.surface,
+                    }
+                    for g in groups
+                ],
+                "primary_region_code": primary,
+            }
+        )
+    return pa.Table.from_pylist(out, schema=REGIONS_SCHEMA)
+
+
+def indicators(batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """Columns in: article_id, body_text, published_at, mentions, group_mentions, primary_region_code."""
+    from rnw.indicators import INDICATOR_EXTRACTOR_VERSION, extract_observations
+
+    out = []
+    for row in _rows(batches):
+        spans = [
+            (m["char_start"], m["char_end"], m["region_code"])
+            for m in row["mentions"] or []
+            if m["role"] != "qualifier"
+        ]
+        spans += [(g["char_start"], g["char_end"], None) for g in row["group_mentions"] or []]
+        observations = extract_observations(
+            row["body_text"],
+            published=_published_date(row["published_at"]),
+            region_mentions=sorted(spans, key=lambda s: (s[0], s[1])),
+            primary_region=row["primary_region_code"],
+        )
+        out.append(
+            {
+                "article_id": row["article_id"],
+                "enricher_version": INDICATOR_EXTRACTOR_VERSION,
+                "observations": [{f: getattr(o, f) for f in _OBSERVATION.names} for o in observations],
+            }
+        )
+    return pa.Table.from_pylist(out, schema=INDICATORS_SCHEMA)
+
+
+def people(batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """Columns in: article_id, body_text, credits_json."""
+    from rnw.people import extract_organizations, extract_people
+    from scrapers.article import Credit
+
+    out = []
+    for row in _rows(batches):
+        credits = [Credit(**c) for c in json.loads(row["credits_json"] or "[]")]
+        persons = extract_people(row["body_text"], credits)
+        orgs = extract_organizations(row["body_text"])
+        out.append(
+            {
+                "article_id": row["article_id"],
+                "enricher_version": PEOPLE_VERSION,
+                "people": [{f: getattr(p, f) for f in _PERSON.names} for p in persons],
+                "organizations": [{f: getattr(o, f) for f in _ORG.names} for o in orgs],
+            }
+        )
+    return pa.Table.from_pylist(out, schema=PEOPLE_SCHEMA)
+
+
+def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """Columns in: mention_key, article_id, name, title, organization. One person_id per mention.
+
+    Mentions are sorted first so the chosen key of a cluster never depends on row order.
+    """
+    from rnw.people.identity import NameMention, cluster_same_person
+
+    rows = sorted(_rows(batches), key=lambda r: r["mention_key"])
+    keys = cluster_same_person(
+        [NameMention(r["article_id"], r["name"], r["title"], r["organization"]) for r in rows]
+    )
+    return pa.Table.from_pylist(
+        [
+            {
+                "mention_key": r["mention_key"],
+                "person_id": hashlib.sha256(k.encode()).hexdigest()[:16],
+                "person_key": k,
+            }
+            for r, k in zip(rows, keys, strict=True)
+        ],
+        schema=IDENTITY_SCHEMA,
+    )
+
+
+def topics(batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """Columns in: article_id, body_text, sections_json."""
+    from rnw.topics import score_topics
+
+    out = []
+    for row in _rows(batches):
+        sections = [
+            (s["heading"], s["char_start"], s["char_end"]) for s in json.loads(row["sections_json"] or "[]")
+        ]
+        result = score_topics(row["body_text"], sections)
+        out.append(
+            {
+                "article_id": row["article_id"],
+                "enricher_version": TOPICS_VERSION,
+                "scores": [{"topic_id": s.topic_id, "score": s.score, "rank": s.rank} for s in result.scores],
+                "sections": [
+                    {
+                        "char_start": s.char_start,
+                        "char_end": s.char_end,
+                        "heading": s.heading,
+                        "scores": [
+                            {"topic_id": t.topic_id, "score": t.score, "rank": t.rank} for t in s.scores
+                        ],
+                    }
+                    for s in result.sections
+                ],
+            }
+        )
+    return pa.Table.from_pylist(out, schema=TOPICS_SCHEMA)
