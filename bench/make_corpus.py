@@ -66,8 +66,11 @@ ADDRESS_PREFIX = "127.0.3."
 MANIFEST = "manifest.jsonl"
 DESCRIPTION = "corpus.json"
 
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([-/.年])(\d{1,2})([-/.月])(\d{1,2})(?!\d)")
-_NUMBER = re.compile(r"(?<![\d.])[1-9]\d{0,5}(?![\d年])")
+# No look-behind in front (it would cost a slow scan from every position): callers skip a match
+# that follows a digit (see ``_as_date``).
+_DATE = re.compile(r"((?:19|20)\d\d)([-/.年])(\d{1,2})([-/.月])(\d{1,2})(?!\d)")
+# A figure in prose; not part of a date, a time, a decimal or a code (those keep their shape).
+_NUMBER = re.compile(r"(?<![\d.:/\-])[1-9]\d{0,5}(?![\d.:/\-年月日时点分秒])")
 _SENTENCE = re.compile(r"[^。！？]*[。！？]")
 _TEXT_NODE = re.compile(r">([^<>]+)<")
 _SKIP_ZONE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -97,6 +100,19 @@ class Seed:
     prose: tuple[tuple[int, int], ...]  # spans of text nodes holding prose, in order
     body: tuple[tuple[int, int], ...]  # the prose spans the extractor takes as the article body
     anchor: date | None  # the page's own date (the most frequent one in it): moved to the new day
+
+    @cached_property
+    def gaps(self) -> list[str]:
+        """The markup around the prose spans: one more piece than there are spans."""
+        edges = [0, *(i for span in self.prose for i in span), len(self.text)]
+        return [self.text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
+
+    @cached_property
+    def has_dates(self) -> list[bool]:
+        """For gap 0, prose 0, gap 1, ... the last gap: whether a date is there to move (most have none)."""
+        spans = [self.text[a:b] for a, b in self.prose]
+        pieces = [p for pair in zip(self.gaps, spans, strict=False) for p in pair] + [self.gaps[-1]]
+        return [self.anchor is not None and _DATE.search(p) is not None for p in pieces]
 
     @cached_property
     def sentences(self) -> list[str]:
@@ -180,6 +196,8 @@ def _squeeze(text: str) -> str:
 
 
 def _as_date(match: re.Match[str]) -> date | None:
+    if match.start() and match.string[match.start() - 1].isdigit():
+        return None  # the tail of a longer number, not a year
     try:
         return date(int(match.group(1)), int(match.group(3)), int(match.group(5)))
     except ValueError:
@@ -230,16 +248,20 @@ class Generator:
         longest = max(seed.body, key=lambda span: span[1] - span[0])
         edited = near.choice(seed.body) if near else None
         pieces = []
-        last = 0
-        for span in seed.prose:
-            prose = self._rewrite(seed.text[span[0] : span[1]], rng)
+        moved = seed.has_dates
+        for n, span in enumerate(seed.prose):
+            prose = seed.text[span[0] : span[1]]
+            prose = self._rewrite(
+                _move_dates(prose, seed.anchor, plan.day) if moved[2 * n + 1] else prose, rng
+            )
             if span == longest:
                 prose += _unique_sentence(plan.index, rng)
             if near and span == edited:
                 prose = _small_edit(prose, near)
-            pieces += [_move_dates(seed.text[last : span[0]], seed.anchor, plan.day), prose]
-            last = span[1]
-        return "".join(pieces) + _move_dates(seed.text[last:], seed.anchor, plan.day)
+            gap = seed.gaps[n]
+            pieces += [_move_dates(gap, seed.anchor, plan.day) if moved[2 * n] else gap, prose]
+        tail = seed.gaps[-1]
+        return "".join(pieces) + (_move_dates(tail, seed.anchor, plan.day) if moved[-1] else tail)
 
     def _rewrite(self, prose: str, rng: random.Random) -> str:
         sentences = _SENTENCE.findall(prose)
@@ -248,8 +270,7 @@ class Generator:
             del sentences[rng.randrange(1, len(sentences))]
         if self.pool and rng.random() < 0.3:
             sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(self.pool))
-        out = "".join(_NUMBER.sub(lambda m: _other_number(m.group(), rng), s) for s in sentences)
-        return out + rest
+        return _NUMBER.sub(lambda m: _other_number(m.group(), rng), "".join(sentences)) + rest
 
 
 def _small_edit(prose: str, rng: random.Random) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import current_run_id, publish_summary
+from flows.common import pipeline_run
 from flows.tasks import dbt_build_task, publish_task
 from rnw.build import BuildError
 from rnw.settings import Settings, get_settings
@@ -14,17 +14,18 @@ from rnw.summary import RunSummary
 @flow(name="build_warehouse")
 def build_warehouse(full_refresh: bool = False) -> RunSummary:
     settings = get_settings()
-    summary = RunSummary(run_id=current_run_id(), flow="build_warehouse")
-    build_and_publish(settings, summary, full_refresh)
-    publish_summary(summary)
+    with pipeline_run(settings, "build_warehouse") as summary:
+        build_and_publish(settings, summary, full_refresh)
     return summary
 
 
 def build_and_publish(settings: Settings, summary: RunSummary, full_refresh: bool = False) -> None:
     """Build, and publish only a build whose models all succeeded: analysts keep the last good one."""
-    summary.dbt = dbt_build_task(settings, full_refresh)
+    with summary.stage("dbt_build"):
+        summary.dbt = dbt_build_task(settings, full_refresh)
     if summary.dbt.failures:
-        publish_summary(summary)
         raise BuildError("dbt build failed: " + "; ".join(f.splitlines()[0] for f in summary.dbt.failures))
-    publish_task(settings)
-    summary.read_warehouse(settings.warehouse_db)
+    summary.read_build(settings.build_db, settings.warehouse_db)
+    with summary.stage("publish"):
+        summary.finish("success")
+        publish_task(settings, summary.run_row(), summary.stage_rows())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.build import build_and_publish
-from flows.common import current_run_id, publish_summary
+from flows.common import pipeline_run
 from flows.scrape import WEB_KINDS, register_all, scrape_into, select_sources
 from flows.tasks import ingest_task
 from rnw.settings import get_settings
@@ -17,12 +17,13 @@ from scrapers.registry import load_registry
 def nightly() -> RunSummary:
     settings = get_settings()
     registry = load_registry(settings.sources)
-    summary = RunSummary(run_id=current_run_id(), flow="nightly")
-    register_all(settings, registry)
-    for source in select_sources(registry, None, {"files"}):
-        report = ingest_task(settings, source.paths, source.id, summary.run_id)
-        summary.add_ingest(report.files, report.result)
-    scrape_into(settings, summary, select_sources(registry, None, WEB_KINDS), None, None)
-    build_and_publish(settings, summary)
-    publish_summary(summary)
+    with pipeline_run(settings, "nightly") as summary:
+        register_all(settings, registry)
+        with summary.stage("ingest"):
+            for source in select_sources(registry, None, {"files"}):
+                report = ingest_task(settings, source.paths, source.id, summary.run_id)
+                summary.add_ingest(report.files, report.result)
+        with summary.stage("scrape"):
+            scrape_into(settings, summary, select_sources(registry, None, WEB_KINDS), None, None)
+        build_and_publish(settings, summary)
     return summary

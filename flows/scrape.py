@@ -6,7 +6,7 @@ from datetime import date
 
 from prefect import flow
 
-from flows.common import current_run_id, publish_summary
+from flows.common import pipeline_run
 from flows.tasks import register_sources_task, scrape_task
 from rnw.rawstore import SourceRow
 from rnw.settings import Settings, get_settings
@@ -44,8 +44,8 @@ def scrape(
 ) -> RunSummary:
     settings = get_settings()
     registry = load_registry(settings.sources)
-    summary = RunSummary(run_id=current_run_id(), flow="scrape")
-    register_all(settings, registry)
-    scrape_into(settings, summary, select_sources(registry, source_ids, WEB_KINDS), since, until)
-    publish_summary(summary)
+    with pipeline_run(settings, "scrape") as summary:
+        register_all(settings, registry)
+        with summary.stage("scrape"):
+            scrape_into(settings, summary, select_sources(registry, source_ids, WEB_KINDS), since, until)
     return summary

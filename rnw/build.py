@@ -28,6 +28,7 @@ class BuildSummary:
     tests_failed: int = 0
     tests_warned: int = 0
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -91,6 +92,8 @@ def summarise(results: object, success: bool) -> BuildSummary:
         statuses[(kind, status)] += 1
         if status in {"error", "fail"}:
             summary.failures.append(f"{node.name}: {node_result.message}")
+        elif status == "warn":
+            summary.warnings.append(f"{node.name}: {node_result.message}")
     summary.models = sum(
         n for (kind, status), n in statuses.items() if kind in {"model", "seed"} and status == "success"
     )

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -41,9 +43,18 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
     from rnw.build import BuildError
     from rnw.ingest import IngestError
+    from rnw.runlock import RunLockedError
     from scrapers.registry import RegistryError
 
-    return (ExpectedError, IngestError, RegistryError, BuildError, duckdb.Error, FileNotFoundError)
+    return (
+        ExpectedError,
+        IngestError,
+        RegistryError,
+        BuildError,
+        RunLockedError,
+        duckdb.Error,
+        FileNotFoundError,
+    )
 
 
 def _run(fn, *args, **kwargs):
@@ -51,6 +62,18 @@ def _run(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except _expected_errors() as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+@contextmanager
+def _locked(flow: str) -> Iterator[None]:
+    """Take the run lock before Prefect starts, so a second run fails at once with who holds it."""
+    from rnw.runlock import RunLockedError, run_lock
+
+    try:
+        with run_lock(get_settings().home_dir, flow):
+            yield
+    except RunLockedError as exc:
+        _fail(str(exc))
 
 
 @app.callback()
@@ -64,15 +87,15 @@ def main(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .warc, .warc.gz).")],
     source: Annotated[str, typer.Option(help="Source id to record the pages under.")] = "local-files",
 ) -> None:
-    """Stage local files in the raw store (any encoding; bad files are quarantined)."""
+    """Stage local files or web archives (WARC) in the raw store (any encoding; bad files and records are quarantined)."""
     from flows.ingest import ingest_files
     from rnw.ingest import iter_files
 
     _run(lambda: list(iter_files(paths)))  # a missing path fails here, before Prefect starts
-    with terminal_progress():
+    with _locked("ingest_files"), terminal_progress():
         summary = _run(ingest_files, [str(p) for p in paths], source)
     out.print(
         f"files {summary.files_read}: {summary.pages_new} new, {summary.pages_seen} already seen, "
@@ -99,7 +122,7 @@ def scrape(
     registry = _run(load_registry, get_settings().sources)
     for source_id in source or []:
         _run(registry.get, source_id)
-    with terminal_progress():
+    with _locked("scrape"), terminal_progress():
         summary = _run(scrape_flow, source, since.date() if since else None, until.date() if until else None)
     out.print(summary.to_markdown())
 
@@ -109,7 +132,7 @@ def build(full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False)
     """dbt build into build.duckdb, then publish warehouse.duckdb."""
     from flows.build import build_warehouse
 
-    with terminal_progress():
+    with _locked("build_warehouse"), terminal_progress():
         summary = _run(build_warehouse, full_refresh)
     out.print(summary.to_markdown())
 
@@ -121,7 +144,7 @@ def run() -> None:
     from scrapers.registry import load_registry
 
     _run(load_registry, get_settings().sources)  # a bad sources.yml fails here, before Prefect starts
-    with terminal_progress():
+    with _locked("nightly"), terminal_progress():
         summary = _run(nightly)
     out.print(summary.to_markdown())
 
@@ -151,6 +174,22 @@ def query(
         for row in rows:
             table.add_row(*("" if v is None else str(v) for v in row))
         out.print(table)
+
+
+@app.command()
+def status(limit: Annotated[int, typer.Option(help="How many runs.")] = 10) -> None:
+    """The last pipeline runs (from the published warehouse's ops.pipeline_runs)."""
+    columns, rows = _run(
+        _query,
+        "SELECT run_id[:8] AS run, flow, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, "
+        "round(epoch(finished_at - started_at), 1) AS seconds, pages_new, pages_rejected AS rejected, "
+        "articles, articles_new, duplicates_folded AS folded, indicators, dbt_tests_failed AS tests_failed, "
+        f"coalesce(error, '') AS error FROM ops.pipeline_runs ORDER BY started_at DESC LIMIT {int(limit)}",
+    )
+    table = Table(*columns, title="pipeline runs")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
 
 
 def _query(sql: str) -> tuple[list[str], list[tuple]]:

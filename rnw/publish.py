@@ -15,7 +15,7 @@ import duckdb
 
 from rnw.settings import Settings
 
-PUBLISHED_SCHEMAS = ("staging", "marts", "ops")
+PUBLISHED_SCHEMAS = ("staging", "marts")
 
 
 def _quote(name: str) -> str:
@@ -26,11 +26,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(settings: Settings) -> dict[str, int]:
-    """Copy every table and view of the published schemas as tables; returns row counts per table."""
+def publish(settings: Settings, run: dict | None = None, stages: list[dict] | None = None) -> dict[str, int]:
+    """Copy every table and view of the published schemas as tables, plus the run history (``ops``)
+    with the current run's row; returns row counts per table."""
     target = settings.warehouse_db
+    for leftover in target.parent.glob(f"{target.name}.tmp-*"):
+        leftover.unlink()  # a publish killed before its rename; the caller holds the run lock
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp))
     try:
@@ -56,6 +58,7 @@ def publish(settings: Settings) -> dict[str, int]:
                 con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
             _copy_column_comments(con, db, schema, name)
             counts[f"{schema}.{name}"] = con.execute(f"SELECT count(*) FROM {db}.{qualified}").fetchone()[0]
+        counts.update(_copy_ops(con, db, run, stages or []))
         con.execute("DETACH build")
         con.execute("DETACH raw")
         con.execute("CHECKPOINT")
@@ -64,6 +67,28 @@ def publish(settings: Settings) -> dict[str, int]:
     _fsync(tmp)
     os.replace(tmp, target)
     _fsync(target.parent)
+    return counts
+
+
+def _copy_ops(
+    con: duckdb.DuckDBPyConnection, db: str, run: dict | None, stages: list[dict]
+) -> dict[str, int]:
+    """Run history from the raw store, with this run's own row, which the raw store gets only after
+    the publish succeeded."""
+    import pyarrow as pa
+
+    con.execute(f"CREATE SCHEMA {db}.ops")
+    counts = {}
+    for table, rows, key in (
+        ("pipeline_runs", [run] if run else [], "run_id"),
+        ("stage_metrics", stages, "run_id"),
+    ):
+        con.execute(f"CREATE TABLE {db}.ops.{table} AS SELECT * FROM raw.main.{table}")
+        if rows:
+            current = pa.Table.from_pylist(rows)  # noqa: F841 (read by DuckDB)
+            con.execute(f"DELETE FROM {db}.ops.{table} WHERE {key} IN (SELECT {key} FROM current)")
+            con.execute(f"INSERT INTO {db}.ops.{table} BY NAME SELECT * FROM current")
+        counts[f"ops.{table}"] = con.execute(f"SELECT count(*) FROM {db}.ops.{table}").fetchone()[0]
     return counts
 
 

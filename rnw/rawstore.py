@@ -3,7 +3,8 @@
 Only ingest and scrape write here, through short-lived connections, so dbt can attach the file
 read-only between writes. ``page_id`` is the sha256 of the raw bytes: the same bytes again add no
 row, while every place they were seen is kept in ``page_sightings``. Nothing is updated or deleted;
-the one exception is ``sources``, a copy of the registry that follows ``sources.yml``.
+the exceptions are ``sources``, a copy of the registry that follows ``sources.yml``, and the run
+history (``pipeline_runs``, ``stage_metrics``), which is operational metadata, not content.
 """
 
 from __future__ import annotations
@@ -50,6 +51,34 @@ CREATE TABLE IF NOT EXISTS rejects (
     detail VARCHAR,
     seen_at TIMESTAMPTZ NOT NULL,
     run_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pipeline_runs (
+    run_id VARCHAR PRIMARY KEY,
+    flow VARCHAR NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,
+    error VARCHAR,
+    files_read INTEGER,
+    pages_fetched INTEGER,
+    pages_new INTEGER,
+    pages_already_seen INTEGER,
+    pages_rejected INTEGER,
+    articles INTEGER,
+    articles_new INTEGER,
+    articles_updated INTEGER,
+    duplicates_folded INTEGER,
+    indicators INTEGER,
+    dbt_tests_passed INTEGER,
+    dbt_tests_failed INTEGER,
+    dbt_tests_warned INTEGER
+);
+CREATE TABLE IF NOT EXISTS stage_metrics (
+    run_id VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    seconds DOUBLE NOT NULL,
+    PRIMARY KEY (run_id, stage, started_at)
 );
 CREATE TABLE IF NOT EXISTS sources (
     source_id VARCHAR PRIMARY KEY,
@@ -196,6 +225,17 @@ class RawStore:
         rows = _arrow([{**asdict(s), "updated_at": now} for s in sources])  # noqa: F841
         with self._connect() as con:
             con.execute("INSERT OR REPLACE INTO sources SELECT * FROM rows")
+
+    def record_run(self, run: dict, stages: Sequence[dict]) -> None:
+        """Keep a run's summary for ``ops.pipeline_runs``; a retried run id replaces its own row."""
+        run_table = _arrow([run])  # noqa: F841
+        stage_table = _arrow(list(stages)) if stages else None  # noqa: F841
+        with self._connect() as con:
+            con.begin()
+            con.execute("INSERT OR REPLACE INTO pipeline_runs SELECT * FROM run_table")
+            if stages:
+                con.execute("INSERT OR IGNORE INTO stage_metrics SELECT * FROM stage_table")
+            con.commit()
 
     def known_page_ids(self, page_ids: Sequence[str]) -> set[str]:
         if not page_ids:

@@ -79,6 +79,8 @@ def read_warc(
                     )
                 elif item is not None:
                     yield item
+        if records_read == 0:
+            yield Reject(archive, source_id, "empty_file", "no WARC records", now, run_id)
     except OSError as exc:
         yield Reject(archive, source_id, "unreadable", str(exc), now, run_id)
 

@@ -128,10 +128,13 @@ def decode_bytes(raw: bytes, http_charset: str | None = None) -> Decoded:
     return Decoded(_check_text(str(best)), canonical_encoding(best.encoding), declared)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _check_text(text: str) -> str:
     """Reject decodes that are mostly control characters: binary data that happens to decode."""
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    controls = len(_CONTROL.findall(sample))
     if sample and controls / len(sample) > 0.05:
         raise DecodeError(f"binary content ({controls} control characters in {len(sample)})")
     return text

@@ -24,3 +24,16 @@ def prefect_harness() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def examples_warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
+    """RNW_HOME of a warehouse built once by `rnw run` from the bundled examples (read it, don't write)."""
+    from typer.testing import CliRunner
+
+    from rnw.cli import app
+
+    home = tmp_path_factory.mktemp("examples") / "var"
+    result = CliRunner().invoke(app, ["--home", str(home), "run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return home

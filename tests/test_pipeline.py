@@ -35,7 +35,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Pat
 
 
 def rnw(home: Path, *args: str, sources: Path | None = None):
-    env = {"RNW_SOURCES": str(sources)} if sources else {}
+    env = {"COLUMNS": "240", **({"RNW_SOURCES": str(sources)} if sources else {})}
     return CliRunner().invoke(app, ["--home", str(home), *args], env=env, catch_exceptions=False)
 
 
@@ -85,9 +85,9 @@ def test_no_chrome_hot_list_or_credit_in_any_body(home: Path, sample_text: str) 
     assert authors[TITLE_1][:2] == ["郝一萍", "张兆瑞"] and authors[TITLE_2] == ["陈璇", "叶昌云"]
 
 
-def test_published_schemas_are_exactly_staging_and_marts(home: Path) -> None:
+def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None:
     schemas = {s for (s,) in query(home, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
-    assert schemas == {"staging", "marts"}
+    assert schemas == {"staging", "marts", "ops"}
     comments = query(
         home,
         "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'",
@@ -133,6 +133,18 @@ def test_open_reader_does_not_block_run(home: Path, tmp_path: Path) -> None:
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_run_history_and_status(home: Path) -> None:
+    runs = query(
+        home,
+        "SELECT flow, status, pages_new, articles, dbt_tests_failed FROM ops.pipeline_runs ORDER BY started_at",
+    )
+    assert runs[0][:2] == ("nightly", "success") and runs[0][2] == 1 and runs[0][3] == 2 and runs[0][4] == 0
+    stages = {s for (s,) in query(home, "SELECT stage FROM ops.stage_metrics")}
+    assert {"ingest", "dbt_build", "publish"} <= stages
+    output = rnw(home, "status").output
+    assert "nightly" in output and "success" in output
 
 
 def test_query_formats(home: Path) -> None:

@@ -10,8 +10,10 @@ line to 100 MB.
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +35,8 @@ pytestmark = pytest.mark.reliability
 
 FULL = os.environ.get("RNW_RELIABILITY") == "full"
 EXAMPLES = 400 if FULL else 40
+# Examples that write to DuckDB cost ~0.3 s each (a connection per batch): fewer of them.
+STORE_EXAMPLES = EXAMPLES // 2
 LONG_LINE_BYTES = 100 * 1024 * 1024 if FULL else 5 * 1024 * 1024
 NESTING = 12_000
 # Every reason ``rnw.ingest.read_file`` may give; anything else is a reject nobody handles downstream.
@@ -185,7 +189,7 @@ def ingest_and_check(store: RawStore, folder: Path, files: list[tuple[str, bytes
     return found
 
 
-@FUZZ
+@settings(FUZZ, max_examples=STORE_EXAMPLES)
 @given(
     files=st.lists(
         st.tuples(st.sampled_from((".html", ".htm", ".txt", ".HTML")), RAW_FILES), min_size=1, max_size=6
@@ -235,6 +239,94 @@ def test_extract_pages_gives_every_page_a_row_without_error(texts: list[str]) ->
     assert {row["extraction_status"] for row in table} <= {"ok", "no_article"}, [
         row["extraction_error"] for row in table if row["extraction_error"]
     ]
+
+
+# -- web archives ------------------------------------------------------------------------------------
+
+# What a damaged archive may become besides the file rejects: the reasons ``rnw.warc`` gives.
+WARC_REASONS = {"warc_corrupt", "warc_bad_record", "not_html", "too_large", "decode_error", "unreadable"}
+
+
+def warc_record(uri: str, body: bytes, content_type: str = "text/html") -> bytes:
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    block = http + body
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{len(block):012d}>\r\n"
+        f"WARC-Date: 2024-05-01T08:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+    )
+    return head.encode() + block + b"\r\n\r\n"
+
+
+@st.composite
+def damaged_archive(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A WARC of real pages, then cut short, overwritten in places or with garbage spliced in; maybe gzipped."""
+    pages = draw(st.lists(st.sampled_from(REAL_PAGES), min_size=1, max_size=3))
+    raw = b"".join(warc_record(f"http://example.invalid/{n}.html", page) for n, page in enumerate(pages))
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(raw)))
+        how = draw(st.sampled_from(("cut", "overwrite", "splice")))
+        junk = draw(st.binary(min_size=1, max_size=64))
+        if how == "cut":
+            raw = raw[:at]
+        elif how == "overwrite":
+            raw = raw[:at] + junk + raw[at + len(junk) :]
+        else:
+            raw = raw[:at] + junk + raw[at:]
+    if draw(st.booleans()):
+        packed = gzip.compress(raw)
+        return ".warc.gz", packed[: draw(st.integers(1, len(packed)))]
+    return ".warc", raw
+
+
+@settings(FUZZ, max_examples=STORE_EXAMPLES // 2)
+@given(
+    archive=st.one_of(
+        damaged_archive(), st.tuples(st.sampled_from((".warc", ".warc.gz")), st.binary(max_size=2048))
+    )
+)
+def test_a_damaged_web_archive_is_staged_or_rejected_never_raises(
+    store: RawStore, folders: Iterator[Path], archive: tuple[str, bytes]
+) -> None:
+    suffix, raw = archive
+    folder = next(folders)
+    folder.mkdir(parents=True)
+    (folder / f"archive{suffix}").write_bytes(raw)
+    source = f"warc-{folder.name}"
+    ingest_paths(store, [folder], source_id=source, run_id="fuzz")
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        pages = con.execute("SELECT count(*) FROM page_sightings WHERE source_id = ?", [source]).fetchone()[0]
+        reasons = [
+            r for (r,) in con.execute("SELECT reason FROM rejects WHERE source_id = ?", [source]).fetchall()
+        ]
+    finally:
+        con.close()
+    assert all(r in REJECT_REASONS | WARC_REASONS or re.fullmatch(r"http_\d{3}", r) for r in reasons), reasons
+    if raw.strip(b"\x00 \t\r\n"):  # NUL and white-space padding is read as an empty archive
+        assert pages or reasons, "a non-empty archive left no trace: neither a page nor a reject"
+
+
+# -- control characters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["0<META>\x1f", "<p>正文</p>\x0b<style>p {}</style>\x0b"])
+def test_control_characters_beside_removed_tags_do_not_break_extraction(text: str) -> None:
+    assert isinstance(extract_html(text), list)
+
+
+def test_a_real_page_with_one_stray_control_character_keeps_its_article() -> None:
+    """Ingest accepts such a page (a few control bytes are allowed), so extraction must cope with it."""
+    text = decode_bytes((FIXTURES / "simweb" / "pages" / "cwced-9637b8684ad7.html").read_bytes()).text
+    stray = text.replace("</script>", "</script>\x1f", 1)
+    assert stray != text
+    assert decode_bytes(stray.encode()).text == stray, "ingest keeps the control character"
+    batch = pa.RecordBatch.from_pylist(
+        [{"page_id": "p", "page_text": stray, "content_type": "text/html", "uri": None}]
+    )
+    [row] = extract_pages([batch]).to_pylist()
+    assert row["extraction_status"] == "ok", row["extraction_error"]
 
 
 # -- explicit extremes -------------------------------------------------------------------------------

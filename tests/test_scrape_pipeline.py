@@ -11,8 +11,16 @@ import duckdb
 import pytest
 import yaml
 
-from tests.simweb import FEED_ADDRESS, LISTING_ADDRESS, SITEMAP_ADDRESS, SimWeb, SiteSpec
-from tests.simweb import feed_site, listing_site, sitemap_site
+from tests.simweb import (
+    FEED_ADDRESS,
+    LISTING_ADDRESS,
+    SITEMAP_ADDRESS,
+    SimWeb,
+    SiteSpec,
+    feed_site,
+    listing_site,
+    sitemap_site,
+)
 from tests.test_pipeline import rnw
 
 pytestmark = pytest.mark.slow
@@ -28,11 +36,14 @@ FAST_FETCH = {
 @pytest.fixture(scope="module")
 def web() -> Iterator[tuple[SimWeb, list[SiteSpec]]]:
     with SimWeb() as sim:
-        yield sim, [
-            listing_site(sim, LISTING_ADDRESS, rate=10.0),
-            feed_site(sim, FEED_ADDRESS, rate=10.0),
-            sitemap_site(sim, SITEMAP_ADDRESS, rate=10.0),
-        ]
+        yield (
+            sim,
+            [
+                listing_site(sim, LISTING_ADDRESS, rate=10.0),
+                feed_site(sim, FEED_ADDRESS, rate=10.0),
+                sitemap_site(sim, SITEMAP_ADDRESS, rate=10.0),
+            ],
+        )
 
 
 @pytest.fixture(scope="module")

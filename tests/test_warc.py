@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from typer.testing import CliRunner
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -19,6 +20,7 @@ from rnw.ingest import ingest_paths, iter_files
 from rnw.rawstore import RawStore, sha256_hex
 from tests.conftest import FIXTURES
 
+# Real corpus pages, provenance and licences in tests/fixtures/simweb/README.md.
 PAGES = FIXTURES / "simweb" / "pages"
 UTF8_PAGE = PAGES / "newspaper4k-214bee02b4e9.html"
 GBK_PAGE = PAGES / "cwced-05b56cb7b13c.html"
@@ -27,8 +29,8 @@ GBK_DATE = "2023-05-04T03:09:00.250000Z"
 
 
 def response(
-    writer: WARCWriter, uri: str, status: str, headers: list[tuple[str, str]], body: bytes, date=DATE
-):
+    writer: WARCWriter, uri: str, status: str, headers: list[tuple[str, str]], body: bytes, date: str = DATE
+) -> ArcWarcRecord:
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
     return writer.create_warc_record(
         uri, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict={"WARC-Date": date}
@@ -197,12 +199,17 @@ def test_damaged_record_is_quarantined_and_reading_goes_on(store: RawStore, tmp_
     data[spot : spot + 3] = b"XXX"
     (tmp_path / "site-export.warc").write_bytes(bytes(data))
     (tmp_path / "not-an-archive.warc").write_bytes(b"<html><body>saved page, wrong name</body></html>")
+    (tmp_path / "empty.warc.gz").write_bytes(b"")
 
     ingest_paths(store, [tmp_path], source_id="export", run_id="r1")
 
     assert rows(store.path, "SELECT uri FROM pages") == [("https://news.example.cn/second",)]
     rejects = dict(rows(store.path, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects"))
-    assert rejects == {"first": "warc_corrupt", "not-an-archive.warc": "warc_corrupt"}
+    assert rejects == {
+        "first": "warc_corrupt",
+        "not-an-archive.warc": "warc_corrupt",
+        "empty.warc.gz": "empty_file",
+    }
 
 
 def test_cli_ingests_an_archive(tmp_path: Path, prefect_harness: None) -> None:
