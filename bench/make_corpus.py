@@ -218,6 +218,8 @@ class Plan:
 
 
 class Generator:
+    """Pages from seeds; every choice comes from a generator seeded with (corpus seed, page, purpose)."""
+
     def __init__(self, seeds: list[Seed], sources: list[CorpusSource], corpus_seed: int) -> None:
         self.seeds = seeds
         self.sources = sources
@@ -281,8 +283,9 @@ def _small_edit(prose: str, rng: random.Random) -> str:
         return prose[: hit.start()] + str(int(hit.group()) + rng.randint(1, 9)) + prose[hit.end() :]
     sentences = _SENTENCE.findall(prose)
     if kind == 1 and len(sentences) > 2:
+        rest = prose[sum(len(s) for s in sentences) :]
         del sentences[rng.randrange(1, len(sentences))]
-        return "".join(sentences) + prose[sum(len(s) for s in _SENTENCE.findall(prose)) :]
+        return "".join(sentences) + rest
     return prose.rstrip() + f"（来源：{rng.choice(_PLACES)}{rng.choice(_SOURCE_NAMES)}）"
 
 
@@ -326,6 +329,8 @@ def _move_dates(text: str, anchor: date | None, day: date) -> str:
 
 def make_sources(pages: int, count: int | None = None) -> list[CorpusSource]:
     count = count or max(MIN_SOURCES, min(MAX_SOURCES, pages // PAGES_PER_SOURCE))
+    if count < 2:
+        raise ValueError("at least 2 sources: a near-duplicate appears under another source")
     kinds = ("listing", "sitemap", "rss")
     return [
         CorpusSource(
@@ -348,7 +353,7 @@ def generate(out: Path, pages: int, *, seed: int = 7, sources: int | None = None
     if described.exists() and (out / MANIFEST).exists():
         old = json.loads(described.read_text(encoding="utf-8"))
         if {k: old.get(k) for k in wanted} == wanted:
-            return old
+            return {**old, "reused": True}
     out.mkdir(parents=True, exist_ok=True)
     for source in corpus_sources:
         (out / source.id).mkdir(exist_ok=True)
@@ -489,6 +494,7 @@ def _file_route(path: Path, encoding: str) -> Route:
 def _serve_discovery(spec: CorpusSource, entries: list[Entry], site: SimSite, add: Callable) -> str:
     """Listing pages, sitemaps or the feed of one source (newest first); returns the start path."""
     from tests.simweb import SimResponse
+    from tests.simweb.server import fixed
     from tests.simweb.sites import _listing_html, _rss, _sitemapindex, _urlset
 
     if spec.kind == "listing":
@@ -502,7 +508,7 @@ def _serve_discovery(spec: CorpusSource, entries: list[Entry], site: SimSite, ad
             page = "index.html" if number == 1 else f"index_{number}.html"
             add(
                 f"/news/{page}",
-                _fixed(SimResponse(body=html, headers={"Content-Type": "text/html; charset=utf-8"})),
+                fixed(SimResponse(body=html, headers={"Content-Type": "text/html; charset=utf-8"})),
             )
         return "/news/index.html"
     if spec.kind == "sitemap":
@@ -512,22 +518,18 @@ def _serve_discovery(spec: CorpusSource, entries: list[Entry], site: SimSite, ad
         index = []
         for month, rows in months.items():
             path = f"/sitemaps/{month}.xml"
-            add(path, _fixed(SimResponse(body=_urlset(rows), headers={"Content-Type": "application/xml"})))
+            add(path, fixed(SimResponse(body=_urlset(rows), headers={"Content-Type": "application/xml"})))
             index.append((site.url(path), max(d for _, d in rows)))
         add(
             "/sitemap_index.xml",
-            _fixed(SimResponse(body=_sitemapindex(index), headers={"Content-Type": "text/xml"})),
+            fixed(SimResponse(body=_sitemapindex(index), headers={"Content-Type": "text/xml"})),
         )
         return "/sitemap_index.xml"
     # One feed with every item: a real feed keeps the latest few dozen, but a corpus must be reachable.
     items = [(site.url(e.url_path), f"文章{e.page}", date.fromisoformat(e.date)) for e in entries]
     rss = SimResponse(body=_rss(items), headers={"Content-Type": "application/rss+xml; charset=utf-8"})
-    add("/rss.xml", _fixed(rss))
+    add("/rss.xml", fixed(rss))
     return "/rss.xml"
-
-
-def _fixed(response: object) -> Route:
-    return lambda _headers: response
 
 
 # -- command line ------------------------------------------------------------------------------------

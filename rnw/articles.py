@@ -64,6 +64,13 @@ def is_html(content_type: str | None, text: str) -> bool:
     return "<html" in text[:2048].lower()
 
 
+def current_extractor_versions() -> tuple[str, str]:
+    """Versions a page may carry and still count as extracted by the code that runs now."""
+    from scrapers.extraction import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION, TEXTDUMP_VERSION
+
+
 def extract_page(text: str, content_type: str | None, uri: str | None) -> tuple[str, list[ExtractedArticle]]:
     """The articles of one page and the extractor version that produced them."""
     if is_html(content_type, text):

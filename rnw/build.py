@@ -46,7 +46,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     from dbt.cli.main import dbtRunner
 
     args = [
-        command,
+        *command.split(),
         "--project-dir",
         str(settings.dbt_project_dir),
         "--profiles-dir",

@@ -87,7 +87,9 @@ def main(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .warc, .warc.gz).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .warc, .warc.gz).")
+    ],
     source: Annotated[str, typer.Option(help="Source id to record the pages under.")] = "local-files",
 ) -> None:
     """Stage local files or web archives (WARC) in the raw store (any encoding; bad files and records are quarantined)."""
@@ -151,12 +153,21 @@ def run() -> None:
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL against the published warehouse (schemas staging, marts).")],
+    sql: Annotated[
+        str | None, typer.Argument(help="SQL against the published warehouse (schemas staging, marts, ops).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from a file (e.g. queries/*.sql).")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
 ) -> None:
     """Query the published warehouse read-only."""
     if format not in {"table", "csv", "json"}:
         _fail(f"unknown format {format!r} (table, csv, json)")
+    if (sql is None) == (file is None):
+        _fail("give the SQL either as an argument or with --file")
+    if file is not None:
+        sql = _run(file.read_text, encoding="utf-8")
     columns, rows = _run(_query, sql)
     if format == "json":
         sys.stdout.write(
@@ -174,6 +185,89 @@ def query(
         for row in rows:
             table.add_row(*("" if v is None else str(v) for v in row))
         out.print(table)
+
+
+@app.command()
+def backfill(
+    start: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="First publication date of the window.")
+    ],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Last publication date of the window.")],
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Source id (repeatable); default all.")
+    ] = None,
+) -> None:
+    """Fetch archive pages in a date window and rebuild: through the `backfill` deployment when a Prefect
+    server runs (PREFECT_API_URL), otherwise here and now."""
+    from scrapers.registry import load_registry
+
+    if end < start:
+        _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
+    registry = _run(load_registry, get_settings().sources)
+    for source_id in source or []:
+        _run(registry.get, source_id)
+    parameters = {"start_date": start.date(), "end_date": end.date(), "sources": source}
+    from rnw.prefect_server import api_url, server_is_up
+
+    url = api_url()
+    if url and server_is_up(url):
+        from prefect.deployments import run_deployment
+
+        flow_run = _run(run_deployment, "backfill/backfill", parameters=parameters, timeout=0)
+        out.print(f"triggered backfill flow run {flow_run.id} ({flow_run.name}) on {url}")
+        return
+    from flows.backfill import backfill as backfill_flow
+
+    with _locked("backfill"), terminal_progress():
+        summary = _run(backfill_flow, **parameters)
+    out.print(summary.to_markdown())
+
+
+@app.command()
+def serve() -> None:
+    """Serve the deployments: `nightly` (02:00 Asia/Shanghai), `backfill`, `ingest`. Starts a local Prefect
+    server first when PREFECT_API_URL is not set (schedules need a server). Runs until interrupted."""
+    from prefect import serve as prefect_serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.deployments import deployments
+    from rnw.prefect_server import api_url, start_server
+
+    server, url = None, api_url()
+    if url is None:
+        out.print("starting a local Prefect server ...")
+        server, url = _run(start_server, get_settings().home_dir / "prefect-server")
+        out.print(f"Prefect server at {url} (UI off; API only)")
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            prefect_serve(*deployments())
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@app.command()
+def report(
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="HTML file (default $RNW_HOME/report.html).")
+    ] = None,
+) -> None:
+    """Write a static HTML report (charts, run summary) of the published warehouse; opens offline."""
+    from rnw.report import write_report
+
+    settings = get_settings()
+    out.print(str(_run(write_report, settings.warehouse_db, out_path or settings.home_dir / "report.html")))
+
+
+@app.command()
+def docs(
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder (default $RNW_HOME/docs).")] = None,
+) -> None:
+    """Generate the dbt docs site (models, column descriptions, lineage) as files that open offline."""
+    from rnw.docs import build_docs
+
+    out.print(f"open {_run(build_docs, get_settings(), out_dir)}")
 
 
 @app.command()
@@ -205,3 +299,7 @@ def _query(sql: str) -> tuple[list[str], list[tuple]]:
         return columns, cursor.fetchall()
     finally:
         con.close()
+
+
+if __name__ == "__main__":
+    app()

@@ -270,3 +270,8 @@ def topics(batches: Iterable[pa.RecordBatch]) -> pa.Table:
             }
         )
     return pa.Table.from_pylist(out, schema=TOPICS_SCHEMA)
+
+
+def up_to_date(this: object, version: str) -> str:
+    """SQL for the article ids an incremental model already holds from enricher ``version``."""
+    return f"SELECT article_id FROM {this} WHERE enricher_version = '{version}'"

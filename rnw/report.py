@@ -191,12 +191,12 @@ def _topic_share(con: duckdb.DuckDBPyConnection) -> str:
 
 def _run_summary(con: duckdb.DuckDBPyConnection) -> str:
     tables = con.execute(
-        "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
+        "SELECT schema_name, table_name FROM duckdb_tables() "
         "WHERE schema_name IN ('marts', 'staging', 'ops') ORDER BY 1, 2"
     ).fetchall()
     counts = [
         (f"{schema}.{name}", con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
-        for schema, name, _ in tables
+        for schema, name in tables
     ]
     rejects = con.execute(
         "SELECT reason, source_id, count(*) FROM staging.stg_raw__rejects GROUP BY ALL ORDER BY 3 DESC, 1, 2"
@@ -207,7 +207,7 @@ def _run_summary(con: duckdb.DuckDBPyConnection) -> str:
         "<h3>Rejected inputs by reason</h3>",
         _table(["reason", "source", "rejects"], rejects, numeric={2}) if rejects else _empty("No rejects."),
     ]
-    if any(schema == "ops" and name == "pipeline_runs" for schema, name, _ in tables):
+    if ("ops", "pipeline_runs") in tables:
         cursor = con.execute("SELECT * FROM ops.pipeline_runs ORDER BY started_at DESC LIMIT 1")
         row = cursor.fetchone()
         if row is not None:

@@ -37,3 +37,16 @@ def examples_warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness
     result = CliRunner().invoke(app, ["--home", str(home), "run"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return home
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` on loopback (schedules and deployments need one); yields its API URL."""
+    from rnw.prefect_server import start_server
+
+    process, url = start_server(tmp_path_factory.mktemp("prefect-server"))
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -200,8 +200,13 @@ def test_regions_topics_and_groups_on_the_examples(examples_warehouse: Path) -> 
     for row in top:
         per_topic[row["topic"]] = per_topic.get(row["topic"], 0) + 1
     assert per_topic and max(per_topic.values()) <= 5
-    ecology = [r["region_name"] for r in top if r["topic"] == "ecology and environment"]
-    assert "凉山彝族自治州" in ecology
+    ecology = [
+        (r["article_count"], r["mention_count"], r["region_name"])
+        for r in top
+        if r["topic"] == "ecology and environment"
+    ]
+    assert ecology == sorted(ecology, key=lambda r: (-r[0], -r[1]))
+    assert ecology[0] == (1, 45, "天津市"), "the 京津冀 story names 天津 45 times"
     groups = {r["group_name"] for r in run(examples_warehouse, "region_group_coverage_over_time")}
     assert "京津冀" in groups
     series = run(examples_warehouse, "indicator_series_by_region")
@@ -244,9 +249,18 @@ def syndicated_home(tmp_path_factory: pytest.TempPathFactory, prefect_harness: N
 
 
 def test_syndicated_story_is_found_through_the_cli(syndicated_home: Path) -> None:
-    sql = (QUERIES / "syndicated_stories.sql").read_text(encoding="utf-8")
     result = CliRunner().invoke(
-        app, ["--home", str(syndicated_home), "query", "--format", "json", "--", sql], catch_exceptions=False
+        app,
+        [
+            "--home",
+            str(syndicated_home),
+            "query",
+            "--format",
+            "json",
+            "--file",
+            str(QUERIES / "syndicated_stories.sql"),
+        ],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)

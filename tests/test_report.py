@@ -56,6 +56,7 @@ def chromium() -> str:
 def browse(chromium: str, page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *action, page.as_uri()],
+        check=False,  # the exit code is asserted with stderr as the message
         capture_output=True,
         text=True,
         timeout=120,
@@ -73,6 +74,8 @@ def test_report_is_one_self_contained_file(report: Path) -> None:
     for title in ("Articles per source per day", "Regions by mentions", "Indicator series", "Topics share"):
         assert title in html
     assert "凉山彝族自治州" in html and "天津市" in html and "marts.dim_articles" in html
+    if "ops.pipeline_runs" in html:  # the run history, once publish copies it
+        assert "Latest run" in html
 
 
 def test_report_renders_its_charts_in_chromium(chromium: str, report: Path, tmp_path: Path) -> None:
@@ -92,7 +95,9 @@ def test_report_renders_its_charts_in_chromium(chromium: str, report: Path, tmp_
 
 def test_chinese_text_has_a_font(chromium: str) -> None:
     """Without a CJK font the charts' region names render as boxes (tofu)."""
-    families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    families = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], check=True, capture_output=True, text=True
+    ).stdout
     assert families.strip(), "no CJK font: apt-get install fonts-noto-cjk"
 
 

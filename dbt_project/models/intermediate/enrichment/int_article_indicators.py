@@ -1,11 +1,16 @@
-"""Numeric statements of each article with unit, period and region (Python: rnw.indicators)."""
+"""Numeric statements of each article with unit, period and region (Python: rnw.indicators).
 
-from rnw.enrich import indicators
+Incremental on article_id (a content hash): only articles not yet enriched by the current version.
+"""
+
+from rnw.enrich import indicators, up_to_date
+from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, published_at")
+    if dbt.is_incremental:
+        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, INDICATOR_EXTRACTOR_VERSION) + ")")
     regions = dbt.ref("int_article_regions").project("article_id, mentions, group_mentions, primary_region_code")
-    joined = articles.join(regions, "article_id")
-    return indicators(joined.to_arrow_reader(500))
+    return indicators(articles.join(regions, "article_id").to_arrow_reader(500))

@@ -1,9 +1,14 @@
-"""People (credited staff, quoted and mentioned) and organisations of each article (Python: rnw.people)."""
+"""People (credited staff, quoted and mentioned) and organisations of each article (Python: rnw.people).
 
-from rnw.enrich import people
+Incremental on article_id (a content hash): only articles not yet enriched by the current version.
+"""
+
+from rnw.enrich import PEOPLE_VERSION, people, up_to_date
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, credits_json")
+    if dbt.is_incremental:
+        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, PEOPLE_VERSION) + ")")
     return people(articles.to_arrow_reader(500))

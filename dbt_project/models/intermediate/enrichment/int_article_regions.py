@@ -1,11 +1,16 @@
-"""Region and region-group mentions and the primary region of each article (Python: rnw.regions)."""
+"""Region and region-group mentions and the primary region of each article (Python: rnw.regions).
 
-from rnw.enrich import regions
+Incremental on article_id (a content hash): only articles not yet enriched by the current version.
+"""
+
+from rnw.enrich import REGIONS_VERSION, regions, up_to_date
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project(
         "article_id, title, body_text, published_at, source_region_code"
     )
+    if dbt.is_incremental:
+        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, REGIONS_VERSION) + ")")
     return regions(articles.to_arrow_reader(500))

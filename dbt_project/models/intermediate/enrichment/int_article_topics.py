@@ -1,9 +1,14 @@
-"""Topic scores of each article and of each of its sections (Python: rnw.topics)."""
+"""Topic scores of each article and of each of its sections (Python: rnw.topics).
 
-from rnw.enrich import topics
+Incremental on article_id (a content hash): only articles not yet enriched by the current version.
+"""
+
+from rnw.enrich import TOPICS_VERSION, topics, up_to_date
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, sections_json")
+    if dbt.is_incremental:
+        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, TOPICS_VERSION) + ")")
     return topics(articles.to_arrow_reader(500))

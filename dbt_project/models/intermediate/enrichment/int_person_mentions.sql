@@ -1,7 +1,7 @@
 -- One row per person mention, with a stable key for identity resolution.
 with people as (
     select article_id, unnest(people) as person, generate_subscripts(people, 1) as person_no
-    from {{ ref('int_article_people') }}
+    from {{ ref('int_article_people') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 )
 
 select

@@ -5,7 +5,7 @@ with observations as (
         article_id,
         unnest(observations) as o,
         generate_subscripts(observations, 1) as observation_no
-    from {{ ref('int_article_indicators') }}
+    from {{ ref('int_article_indicators') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 )
 
 select

@@ -3,7 +3,7 @@ with mentions as (
         article_id,
         unnest(organizations) as o,
         generate_subscripts(organizations, 1) as mention_no
-    from {{ ref('int_article_people') }}
+    from {{ ref('int_article_people') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 )
 
 select

@@ -1,5 +1,6 @@
+-- Incremental enrichment tables may hold articles that no longer exist (a re-extracted page); marts keep current ones only.
 with mentions as (
-    select article_id, unnest(group_mentions) as g from {{ ref('int_article_regions') }}
+    select article_id, unnest(group_mentions) as g from {{ ref('int_article_regions') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 )
 
 select

@@ -1,7 +1,7 @@
 -- One row per article and region it names, plus the primary region (mention_count 0 when the
 -- primary is inferred from its sub-regions rather than named).
 with regions as (
-    select * from {{ ref('int_article_regions') }}
+    select * from {{ ref('int_article_regions') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 ),
 
 mentions as (

@@ -1,5 +1,5 @@
 with scores as (
-    select article_id, unnest(scores) as s from {{ ref('int_article_topics') }}
+    select article_id, unnest(scores) as s from {{ ref('int_article_topics') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 )
 
 select

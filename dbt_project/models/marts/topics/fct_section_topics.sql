@@ -1,6 +1,6 @@
 -- Topic scores per section of an article (sections as in dim_article_sections, by offset).
 with sections as (
-    select article_id, unnest(sections) as sec from {{ ref('int_article_topics') }}
+    select article_id, unnest(sections) as sec from {{ ref('int_article_topics') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
 ),
 
 scores as (

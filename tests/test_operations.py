@@ -1,0 +1,180 @@
+"""Operations: deployments on a real Prefect server, backfills, incremental builds, the run lock and
+kill-and-rerun convergence, all with real subprocesses, DuckDB files, dbt and Prefect."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
+import yaml
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from rnw.checksums import mart_checksums
+from rnw.runlock import run_lock
+from rnw.settings import REPO_ROOT
+from tests.simweb import LISTING_ADDRESS, SITEMAP_ADDRESS, SimWeb, listing_site, sitemap_site
+from tests.test_pipeline import rnw
+from tests.test_scrape_pipeline import FAST_FETCH
+
+pytestmark = pytest.mark.slow
+EXAMPLES = REPO_ROOT / "examples" / "pages"
+
+
+async def _deployment(url: str, name: str):
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        deployment = await client.read_deployment_by_name(name)
+        runs = await client.read_flow_runs()
+        return deployment, [r for r in runs if r.deployment_id == deployment.id]
+
+
+def test_deployments_and_schedule_on_a_real_server(prefect_server: str, tmp_path: Path, monkeypatch) -> None:
+    from flows.deployments import deployments
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
+        for deployment in deployments():
+            deployment.apply()
+        nightly, _ = asyncio.run(_deployment(prefect_server, "nightly/nightly"))
+        backfill, _ = asyncio.run(_deployment(prefect_server, "backfill/backfill"))
+        ingest, _ = asyncio.run(_deployment(prefect_server, "ingest_files/ingest"))
+        (schedule,) = nightly.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+        assert nightly.global_concurrency_limit is not None and nightly.global_concurrency_limit.limit == 1
+        assert {"start_date", "end_date", "sources"} <= set(backfill.parameter_openapi_schema["properties"])
+        assert "paths" in ingest.parameter_openapi_schema["properties"]
+
+        monkeypatch.setenv("PREFECT_API_URL", prefect_server)
+        result = rnw(tmp_path / "var", "backfill", "--start", "2024-05-01", "--end", "2024-05-09")
+        assert result.exit_code == 0, result.output
+        assert "triggered backfill flow run" in result.output
+        _, runs = asyncio.run(_deployment(prefect_server, "backfill/backfill"))
+        assert [(r.parameters["start_date"], r.parameters["end_date"]) for r in runs] == [
+            ("2024-05-01", "2024-05-09")
+        ]
+
+
+def test_backfill_stages_exactly_the_pages_in_its_window(
+    prefect_harness: None, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    for key, value in FAST_FETCH.items():
+        monkeypatch.setenv(key, value)
+    start, end = date(2024, 5, 3), date(2024, 5, 7)
+    with SimWeb() as sim:
+        specs = [listing_site(sim, LISTING_ADDRESS, rate=20.0), sitemap_site(sim, SITEMAP_ADDRESS, rate=20.0)]
+        sources = tmp_path / "sources.yml"
+        entries = [s.source.model_dump(mode="json", exclude_defaults=True) for s in specs]
+        sources.write_text(yaml.safe_dump({"sources": entries}, allow_unicode=True), encoding="utf-8")
+        result = rnw(tmp_path / "var", "backfill", "--start", f"{start}", "--end", f"{end}", sources=sources)
+        assert result.exit_code == 0, result.output
+    expected = {
+        (spec.source.id, path)
+        for spec in specs
+        for path, day in spec.article_dates.items()
+        if start <= day <= end
+    }
+    assert expected and len(expected) < sum(len(s.article_dates) for s in specs)
+    con = duckdb.connect(str(tmp_path / "var" / "raw.duckdb"), read_only=True)
+    staged = {(s, urlsplit(u).path) for s, u in con.execute("SELECT source_id, uri FROM pages").fetchall()}
+    con.close()
+    assert staged == expected
+
+
+def test_incremental_build_equals_full_refresh(examples_warehouse: Path, tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
+    assert rnw(home, "ingest", *map(str, corpus)).exit_code == 0
+    incremental = rnw(home, "build")
+    assert incremental.exit_code == 0, incremental.output
+    after_incremental = mart_checksums(home / "warehouse.duckdb")
+    full = rnw(home, "build", "--full-refresh")
+    assert full.exit_code == 0, full.output
+    assert mart_checksums(home / "warehouse.duckdb") == after_incremental
+    assert after_incremental["marts.dim_articles"][0] > 7
+
+
+def _hold_lock(home: Path) -> subprocess.Popen:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom rnw.runlock import run_lock\n"
+            f"with run_lock(Path({str(home)!r}), 'nightly'):\n    print('locked', flush=True)\n    time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_second_run_fails_at_once_and_a_killed_runs_lock_is_cleared(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    home = tmp_path / "var"
+    home.mkdir()
+    holder = _hold_lock(home)
+    try:
+        started = time.monotonic()
+        result = rnw(home, "run")
+        assert result.exit_code == 1
+        assert f"another run is active (pid {holder.pid}, started at" in result.output
+        assert time.monotonic() - started < 10, "the lock is checked before Prefect starts"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    with run_lock(home, "nightly") as note:
+        assert note is not None and f"pid {holder.pid}" in note
+
+
+def _run_cli(home: Path, url: str) -> subprocess.Popen:
+    env = {**os.environ, "PREFECT_API_URL": url, "RNW_HOME": str(home)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "rnw.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_for(condition, process: subprocess.Popen, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the run ended before the kill point was reached")
+
+
+KILL_POINTS = {
+    "while ingesting": lambda home: (home / "raw.duckdb").exists(),
+    "while dbt builds": lambda home: (home / "build.duckdb").exists(),
+    "while publishing": lambda home: any(home.glob("warehouse.duckdb.tmp-*")),
+}
+
+
+def test_sigkill_then_rerun_converges_to_an_uninterrupted_run(
+    prefect_server: str, examples_warehouse: Path, tmp_path: Path
+) -> None:
+    expected = mart_checksums(examples_warehouse / "warehouse.duckdb")
+    for label, reached in KILL_POINTS.items():
+        home = tmp_path / label.replace(" ", "-")
+        victim = _run_cli(home, prefect_server)
+        _wait_for(lambda home=home, reached=reached: reached(home), victim)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        assert _run_cli(home, prefect_server).wait(timeout=600) == 0, label
+        assert mart_checksums(home / "warehouse.duckdb") == expected, label
