@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS sources (
     kind VARCHAR NOT NULL,
     base_url VARCHAR,
     region_code VARCHAR,
+    enabled BOOLEAN NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
 """
@@ -132,6 +133,7 @@ class SourceRow:
     kind: str
     base_url: str | None
     region_code: str | None
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ class RawStore:
             return
         rows = _arrow([{**asdict(s), "updated_at": now} for s in sources])  # noqa: F841
         with self._connect() as con:
-            con.execute("INSERT OR REPLACE INTO sources SELECT * FROM rows")
+            con.execute("INSERT OR REPLACE INTO sources BY NAME SELECT * FROM rows")
 
     def record_run(self, run: dict, stages: Sequence[dict]) -> None:
         """Keep a run's summary for ``ops.pipeline_runs``; a retried run id replaces its own row."""

@@ -110,8 +110,10 @@ def _hold_lock(home: Path) -> subprocess.Popen:
         [
             sys.executable,
             "-c",
-            "import sys, time\nfrom pathlib import Path\nfrom rnw.runlock import run_lock\n"
-            f"with run_lock(Path({str(home)!r}), 'nightly'):\n    print('locked', flush=True)\n    time.sleep(600)\n",
+            (
+                "import sys, time\nfrom pathlib import Path\nfrom rnw.runlock import run_lock\n"
+                f"with run_lock(Path({str(home)!r}), 'nightly'):\n    print('locked', flush=True)\n    time.sleep(600)\n"
+            ),
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -9,6 +9,7 @@ the full name without its place prefix and legal form.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import rjieba
@@ -39,6 +40,8 @@ _SUFFIXES = sorted(ORG_SUFFIX_KINDS, key=len, reverse=True)
 _SUFFIX_RE = re.compile("|".join(map(re.escape, _SUFFIXES)))
 _CLAUSE_BREAK = set("，。；：！？,.;:!?“”\"'‘’、\n\r\t \u3000《》【】[]|/")
 _TITLE_CORES = tuple(sorted(TITLE_CORES, key=len, reverse=True))
+# Longest core first, so the alternation returns the longest core starting at a position.
+_TITLE_CORE_RE = re.compile("|".join(re.escape(c) for c in _TITLE_CORES))
 _FOLLOWERS = tuple(
     sorted(set(ORG_FOLLOWERS) | set(ORG_LEADING_WORDS) | set(TITLE_CORES), key=len, reverse=True)
 )
@@ -142,12 +145,19 @@ def _has_alias_marker(parenthetical: str) -> bool:
 
 def full_name_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every full organisation name in ``text``, nested names dropped."""
+    return list(_full_name_spans(text))
+
+
+@lru_cache(maxsize=4)
+def _full_name_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cached: people and organisation extraction both ask for the same article's spans."""
     spans: list[tuple[int, int]] = []
     for match in _SUFFIX_RE.finditer(text):
         end = match.end()
         if not _ends_name(text, end, short_suffix=len(match.group(0)) <= SHORT_SUFFIX_MAX):
             continue
-        core = next((c for c in _TITLE_CORES if text.startswith(c, match.start())), "")
+        core_match = _TITLE_CORE_RE.match(text, match.start())
+        core = core_match.group(0) if core_match else ""
         if len(core) > len(match.group(0)):
             continue  # "党委" of "党委书记" is part of a title, not an organisation ending
         end = _with_place_parenthetical(text, end)
@@ -157,7 +167,7 @@ def full_name_spans(text: str) -> list[tuple[int, int]]:
                 continue
             spans = [(s, e) for s, e in spans if not (start <= s and e <= name_end)]
             spans.append((start, name_end))
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def _ends_name(text: str, end: int, short_suffix: bool) -> bool:

@@ -8,5 +8,6 @@ select
     kind,
     base_url,
     region_code,
+    enabled,
     updated_at
 from source

@@ -1,0 +1,196 @@
+"""End-to-end pipeline benchmark: pages per second per stage, peak memory, and the nightly cost.
+
+For each corpus size (made by bench/make_corpus.py from the real pages) a fresh child process
+ingests 99% of the pages, runs the dbt build, publishes, then plays a nightly run (the last 1% of
+pages, incremental build, publish) and a full rebuild (`--full-refresh`, publish). Stage times for
+extraction, enrichment and clustering come from dbt's own run_results.json. trafilatura's
+extraction speed is measured on the same pages in the same run, as a ratio to ours.
+
+    .venv/bin/python bench/pipeline.py --pages 1000 10000 --work /tmp/rnw-bench [--json out.json]
+
+Each size runs in its own process so its peak RSS (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+NIGHTLY_SHARE = 0.01
+BASELINE_SAMPLE = 300
+
+
+def _timed(fn, *args, **kwargs) -> tuple[object, float]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def _model_seconds(target: Path) -> dict[str, float]:
+    """Seconds per dbt model from run_results.json, grouped into the stages that matter."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    groups: dict[str, float] = defaultdict(float)
+    for result in results:
+        name = result["unique_id"].split(".")[-1]
+        if result["unique_id"].startswith("test."):
+            stage = "dbt_tests"
+        elif name == "int_pages_extracted":
+            stage = "extraction"
+        elif name == "int_article_clusters":
+            stage = "near_duplicates"
+        elif name.startswith(("int_article_", "int_person_identities")):
+            stage = "enrichment"
+        else:
+            stage = "sql_models_and_seeds"
+        groups[stage] += result["execution_time"]
+    return {k: round(v, 2) for k, v in groups.items()}
+
+
+def _ingest(store, entries, corpus: Path) -> float:
+    from rnw.ingest import ingest_paths
+
+    by_source: dict[str, list[Path]] = defaultdict(list)
+    for entry in entries:
+        by_source[entry.source].append(corpus / entry.path)
+    start = time.perf_counter()
+    for source, paths in sorted(by_source.items()):
+        ingest_paths(store, paths, source_id=source, run_id="bench")
+    return time.perf_counter() - start
+
+
+def _baseline(corpus: Path, entries) -> dict:
+    """Our HTML extraction against trafilatura's on the same decoded pages, in this process."""
+    import trafilatura
+
+    from scrapers.encoding import decode_bytes
+    from scrapers.extraction import extract_html
+
+    pages = [decode_bytes((corpus / e.path).read_bytes()).text for e in entries[:BASELINE_SAMPLE]]
+    _, ours = _timed(lambda: [extract_html(p) for p in pages])
+    _, theirs = _timed(lambda: [trafilatura.extract(p) for p in pages])
+    return {
+        "pages": len(pages),
+        "ours_pages_per_s": round(len(pages) / ours, 1),
+        "trafilatura_pages_per_s": round(len(pages) / theirs, 1),
+        "ratio": round(theirs / ours, 2),
+    }
+
+
+def child(pages: int, work: Path) -> dict:
+    from bench.make_corpus import generate, read_manifest
+    from rnw.build import run_dbt
+    from rnw.publish import publish
+    from rnw.rawstore import RawStore
+    from rnw.settings import Settings
+
+    corpus = work / f"corpus-{pages}"
+    made, made_s = _timed(generate, corpus, pages)
+    entries = read_manifest(corpus)
+    cut = len(entries) - max(1, int(len(entries) * NIGHTLY_SHARE))
+    home = work / f"home-{pages}"
+    if home.exists():
+        subprocess.run(["rm", "-rf", str(home)], check=True)
+    settings = Settings(home=home)
+    settings.export_env()
+    store = RawStore(settings.raw_db)
+    target = settings.home_dir / "dbt_target"
+    result: dict = {"pages": pages, "corpus_mb": round(made["bytes"] / 1e6, 1), "corpus_seconds": made_s}
+
+    ingest_s = _ingest(store, entries[:cut], corpus)
+    build, build_s = _timed(run_dbt, settings, "build", ["--quiet"])
+    assert build.success, build.failures
+    models = _model_seconds(target)
+    _, publish_s = _timed(publish, settings)
+    first = cut
+    result["first_load"] = {
+        "pages": first,
+        "ingest_s": round(ingest_s, 2),
+        "dbt_build_s": round(build_s, 2),
+        "dbt_models_s": models,
+        "publish_s": round(publish_s, 2),
+        "pages_per_s": {
+            "ingest": round(first / ingest_s, 1),
+            "extraction": round(first / models.get("extraction", 1e-9), 1),
+            "enrichment": round(first / models.get("enrichment", 1e-9), 1),
+            "dbt_build": round(first / build_s, 1),
+            "publish": round(first / publish_s, 1),
+            "end_to_end": round(first / (ingest_s + build_s + publish_s), 1),
+        },
+    }
+    nightly_ingest = _ingest(store, entries[cut:], corpus)
+    nightly, nightly_build = _timed(run_dbt, settings, "build", ["--quiet"])
+    assert nightly.success, nightly.failures
+    nightly_models = _model_seconds(target)
+    _, nightly_publish = _timed(publish, settings)
+    full, full_build = _timed(run_dbt, settings, "build", ["--quiet", "--full-refresh"])
+    assert full.success, full.failures
+    full_models = _model_seconds(target)
+    _, full_publish = _timed(publish, settings)
+    nightly_total = nightly_ingest + nightly_build + nightly_publish
+    full_total = full_build + full_publish
+    result["nightly"] = {
+        "new_pages": len(entries) - cut,
+        "seconds": round(nightly_total, 2),
+        "dbt_models_s": nightly_models,
+        "full_rebuild_seconds": round(full_total, 2),
+        "full_rebuild_models_s": full_models,
+        "ratio_to_full_rebuild": round(nightly_total / full_total, 3),
+    }
+    result["extraction_baseline"] = _baseline(corpus, entries)
+    return result
+
+
+def run_size(pages: int, work: Path) -> dict:
+    """One size in a child process; its peak RSS is read from wait4's rusage."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", str(pages), "--work", str(work)], stdout=subprocess.PIPE, text=True
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"size {pages} failed")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/rnw-bench"))
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        import logging
+
+        logging.disable(logging.WARNING)
+        print(json.dumps(child(args.child, args.work)))
+        return 0
+    results = [run_size(n, args.work) for n in args.pages]
+    for r in results:
+        first, nightly, base = r["first_load"], r["nightly"], r["extraction_baseline"]
+        print(f"== {r['pages']} pages ({r['corpus_mb']} MB), peak RSS {r['peak_rss_mb']} MB")
+        print(f"   pages/s: {first['pages_per_s']}")
+        print(f"   dbt model seconds: {first['dbt_models_s']}")
+        print(
+            f"   nightly (+{nightly['new_pages']} pages): {nightly['seconds']} s vs full rebuild "
+            f"{nightly['full_rebuild_seconds']} s = {nightly['ratio_to_full_rebuild']:.1%}"
+        )
+        print(f"   extraction vs trafilatura on {base['pages']} pages: {base}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

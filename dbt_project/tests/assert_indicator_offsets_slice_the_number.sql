@@ -1,0 +1,6 @@
+-- Provenance contract: every observation's offsets slice dim_articles.body_text to text that
+-- contains the number as written.
+select o.observation_id
+from {{ ref('fct_indicator_observations') }} as o
+inner join {{ ref('dim_articles') }} as a using (article_id)
+where strpos(substr(a.body_text, o.char_start + 1, o.char_end - o.char_start), o.value_text) = 0
