@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean
+.PHONY: run test reliability bench lint clean
 
 $(BIN)/rnw: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ run: $(BIN)/rnw
 
 test: $(BIN)/rnw
 	$(BIN)/pytest -q
+
+# The full reliability suite (1,000 faulty fetches, unbounded fuzzing, 100 MB lines); CI runs it reduced.
+reliability: $(BIN)/rnw
+	RNW_RELIABILITY=full $(BIN)/pytest -q -m reliability
+
+bench: $(BIN)/rnw
+	$(BIN)/python bench/pipeline.py --pages 1000 10000 --json bench/pipeline-latest.json
 
 lint: $(BIN)/rnw
 	$(BIN)/ruff check .

@@ -151,7 +151,9 @@ def child(pages: int, work: Path) -> dict:
 def run_size(pages: int, work: Path) -> dict:
     """One size in a child process; its peak RSS is read from wait4's rusage."""
     process = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(pages), "--work", str(work)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--child", str(pages), "--work", str(work)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -163,7 +165,9 @@ def run_size(pages: int, work: Path) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, nargs="+", default=[1000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/rnw-bench"))
     parser.add_argument("--json", type=Path)

@@ -25,7 +25,8 @@ def select_sources(registry: Registry, source_ids: list[str] | None, kinds: set[
 
 def register_all(settings: Settings, registry: Registry) -> None:
     register_sources_task(
-        settings, [SourceRow(s.id, s.name, s.kind, s.base_url, s.region_code, s.enabled) for s in registry.sources]
+        settings,
+        [SourceRow(s.id, s.name, s.kind, s.base_url, s.region_code, s.enabled) for s in registry.sources],
     )
 
 

@@ -62,6 +62,14 @@ def read_warc(
                     yield Reject(archive, source_id, "warc_corrupt", _detail(where, exc), now, run_id)
                     return
                 records_read += 1
+                headers = record.rec_headers
+                if not headers.get_header("WARC-Type") or headers.get_header("Content-Length") is None:
+                    # A header cut short (a download that stopped early) parses as a record that lacks
+                    # the fields every WARC record must have.
+                    where = f"record {records_read}, at byte {records.offset}"
+                    detail = f"{where}: header cut short (no WARC-Type or Content-Length)"
+                    yield Reject(archive, source_id, "warc_corrupt", detail, now, run_id)
+                    return
                 item = _read_record(record, source_id, run_id, now, max_body_bytes)
                 _drain(record)
                 missing = getattr(record.raw_stream, "limit", 0)
@@ -80,9 +88,21 @@ def read_warc(
                 elif item is not None:
                     yield item
         if records_read == 0:
-            yield Reject(archive, source_id, "empty_file", "no WARC records", now, run_id)
+            size = path.stat().st_size
+            reason = "empty_file" if size == 0 or _is_empty_gzip(path) else "warc_corrupt"
+            yield Reject(archive, source_id, reason, f"no WARC record in {size} bytes", now, run_id)
     except OSError as exc:
         yield Reject(archive, source_id, "unreadable", str(exc), now, run_id)
+
+
+def _is_empty_gzip(path: Path) -> bool:
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read(1) == b""
+    except (OSError, EOFError):
+        return False
 
 
 def _read_record(

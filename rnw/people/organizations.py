@@ -9,8 +9,8 @@ the full name without its place prefix and legal form.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import rjieba
 

@@ -20,6 +20,9 @@ _ATTR = re.compile(r"""(\w+)\s*=\s*"([^"]*)\"""")
 # would otherwise lose everything below depth 256.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# lxml refuses text with these characters ("All strings must be XML compatible") deep inside
+# tree edits; real pages carry stray ones (a \x1f after a script), so they go before parsing.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -42,7 +45,7 @@ def unwrap_cleaneval(html: str) -> tuple[str, Envelope | None]:
 
 def parse_html(html: str) -> etree._Element:
     """A forgiving parse: lxml refuses str input that carries an XML encoding declaration."""
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html = _XML_INCOMPATIBLE.sub("", _XML_DECLARATION.sub("", html, count=1))
     if not html.strip():
         html = "<html></html>"
     try:

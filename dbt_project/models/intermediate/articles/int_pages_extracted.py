@@ -13,5 +13,7 @@ def model(dbt, session):
     pages = dbt.ref("stg_raw__pages").project("page_id, page_text, content_type, uri")
     if dbt.is_incremental:
         versions = ", ".join(f"'{v}'" for v in current_extractor_versions())
-        pages = pages.filter(f"page_id NOT IN (SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions}))")
+        pages = pages.filter(
+            f"page_id NOT IN (SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions}))"
+        )
     return extract_pages(pages.to_arrow_reader(500))

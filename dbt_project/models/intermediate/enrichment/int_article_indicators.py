@@ -11,6 +11,10 @@ def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, published_at")
     if dbt.is_incremental:
-        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, INDICATOR_EXTRACTOR_VERSION) + ")")
-    regions = dbt.ref("int_article_regions").project("article_id, mentions, group_mentions, primary_region_code")
+        articles = articles.filter(
+            "article_id NOT IN (" + up_to_date(dbt.this, INDICATOR_EXTRACTOR_VERSION) + ")"
+        )
+    regions = dbt.ref("int_article_regions").project(
+        "article_id, mentions, group_mentions, primary_region_code"
+    )
     return indicators(articles.join(regions, "article_id").to_arrow_reader(500))
