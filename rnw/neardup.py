@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -86,44 +87,85 @@ class _UnionFind:
             self.parent[high] = low
 
 
-def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.Table:
-    """Map every distinct body hash to its cluster's canonical body hash and its similarity to it."""
+SIGNATURE_SCHEMA = pa.schema(
+    [("body_hash", pa.string()), ("shingle_count", pa.int32()), ("hashvalues", pa.list_(pa.uint64()))]
+)
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    """Permutations are costly to draw: once per process."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity)
+
+
+def _minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    template = _template()
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        permutations=template.permutations,
+        scheme=template.scheme,
+        hashfunc=_identity,
+        hashvalues=hashvalues,
+    )
+
+
+def signature_rows(texts: Iterable[Text]) -> pa.Table:
+    """MinHash signature and shingle count of each distinct body: computed once per body and kept
+    (incrementally) so clustering never reads every body again."""
+    rows = []
+    for text in texts:
+        found = shingles(text.body_text)
+        signature = _minhash()
+        signature.update_batch(found)
+        rows.append(
+            {
+                "body_hash": text.body_hash,
+                "shingle_count": int(found.size),
+                "hashvalues": signature.hashvalues,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)
+
+
+def cluster_signatures(
+    signatures: pa.Table,
+    texts_of: Callable[[list[str]], dict[str, str]],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pa.Table:
+    """Map every body hash to its cluster's canonical body hash and its similarity to it.
+
+    LSH on the stored signatures finds candidate pairs; only bodies in a candidate pair are read
+    (``texts_of``) for the exact Jaccard check, so the cost of a build grows with the new bodies and
+    the near-duplicates, not with every body in the warehouse.
+    """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
-    by_hash = {t.body_hash: t for t in texts}
-    order = sorted(by_hash)
-    sets = {h: shingles(by_hash[h].body_text) for h in order}
+    hashes = signatures.column("body_hash").to_pylist()
+    counts = dict(zip(hashes, signatures.column("shingle_count").to_pylist(), strict=True))
+    values = signatures.column("hashvalues").to_pylist()
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    template = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity)  # permutations are costly: once
-    signatures: dict[str, MinHash] = {}
-    for body_hash in order:
-        signature = MinHash(
-            num_perm=NUM_PERM,
-            seed=SEED,
-            permutations=template.permutations,
-            scheme=template.scheme,
-            hashfunc=_identity,
-        )
-        signature.update_batch(sets[body_hash])
-        signatures[body_hash] = signature
-        lsh.insert(body_hash, signature)
+    minhashes: dict[str, MinHash] = {}
+    for i in order:
+        minhashes[hashes[i]] = _minhash(np.asarray(values[i], dtype=np.uint64))
+        lsh.insert(hashes[i], minhashes[hashes[i]])
+    candidates = sorted({(a, b) for a in sorted(minhashes) for b in lsh.query(minhashes[a]) if b > a})
+    involved = sorted({h for pair in candidates for h in pair})
+    sets = {h: shingles(t) for h, t in texts_of(involved).items()} if involved else {}
     groups = _UnionFind()
-    for body_hash in order:
+    for body_hash in sorted(minhashes):
         groups.find(body_hash)
-        for other in lsh.query(signatures[body_hash]):
-            # Pairs already joined need no check; the exact check runs on the rest only.
-            if (
-                other > body_hash
-                and groups.find(other) != groups.find(body_hash)
-                and jaccard(sets[body_hash], sets[other]) >= threshold
-            ):
-                groups.union(body_hash, other)
+    for a, b in candidates:
+        # Pairs already joined need no check; the exact check runs on the rest only.
+        if groups.find(a) != groups.find(b) and jaccard(sets[a], sets[b]) >= threshold:
+            groups.union(a, b)
     members: dict[str, list[str]] = {}
-    for body_hash in order:
+    for body_hash in sorted(minhashes):
         members.setdefault(groups.find(body_hash), []).append(body_hash)
     rows = []
     for group in members.values():
-        canonical = min(group, key=lambda h: (-sets[h].size, h))
+        canonical = min(group, key=lambda h: (-counts[h], h))
         for body_hash in group:
             similarity = 1.0 if body_hash == canonical else jaccard(sets[body_hash], sets[canonical])
             rows.append(
@@ -132,9 +174,15 @@ def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.T
     return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
 
 
-def cluster_batches(batches: Iterable[pa.RecordBatch], threshold: float = DEFAULT_THRESHOLD) -> pa.Table:
+def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.Table:
+    """Cluster texts held in memory (signatures computed on the spot)."""
+    by_hash = {t.body_hash: t.body_text for t in texts}
+    signatures = signature_rows(Text(h, t) for h, t in by_hash.items())
+    return cluster_signatures(signatures, lambda wanted: {h: by_hash[h] for h in wanted}, threshold)
+
+
+def signature_batches(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     """dbt entry point: batches with columns body_hash, body_text (one row per distinct body)."""
-    return cluster(
-        (Text(row["body_hash"], row["body_text"]) for batch in batches for row in batch.to_pylist()),
-        threshold,
+    return signature_rows(
+        Text(r["body_hash"], r["body_text"]) for batch in batches for r in batch.to_pylist()
     )
