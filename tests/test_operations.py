@@ -180,3 +180,25 @@ def test_sigkill_then_rerun_converges_to_an_uninterrupted_run(
         victim.wait()
         assert _run_cli(home, prefect_server).wait(timeout=600) == 0, label
         assert mart_checksums(home / "warehouse.duckdb") == expected, label
+
+
+def test_a_newer_extractor_version_reextracts_stored_pages(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import scrapers.extraction
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    before = mart_checksums(home / "warehouse.duckdb")
+    monkeypatch.setattr(scrapers.extraction, "EXTRACTOR_VERSION", "99.0.0-test")
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    versions = dict(
+        con.execute("SELECT extractor_version, count(*) FROM marts.dim_articles GROUP BY 1").fetchall()
+    )
+    con.close()
+    assert versions == {"99.0.0-test": 5, "textdump-1": 2}
+    after = mart_checksums(home / "warehouse.duckdb")
+    assert after["marts.dim_articles"] != before["marts.dim_articles"]
+    assert after["marts.fct_article_occurrences"] == before["marts.fct_article_occurrences"]
