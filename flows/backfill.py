@@ -9,8 +9,7 @@ from prefect import flow
 
 from flows.build import build_and_publish
 from flows.common import pipeline_run
-from flows.scrape import WEB_KINDS, register_all, scrape_into, select_sources
-from flows.tasks import ingest_task
+from flows.scrape import WEB_KINDS, ingest_into, register_all, scrape_into, select_sources
 from rnw.settings import get_settings
 from rnw.summary import RunSummary
 from scrapers.registry import load_registry
@@ -27,10 +26,7 @@ def backfill(start_date: date, end_date: date, sources: list[str] | None = None)
             f"window {start_date} .. {end_date}, sources {', '.join(sources or ['all enabled'])}"
         )
         register_all(settings, registry)
-        with summary.stage("ingest"):
-            for source in select_sources(registry, sources, {"files"}):
-                report = ingest_task(settings, source.paths, source.id, summary.run_id)
-                summary.add_ingest(report.files, report.result)
+        ingest_into(settings, summary, select_sources(registry, sources, {"files"}))
         with summary.stage("scrape"):
             scrape_into(settings, summary, select_sources(registry, sources, WEB_KINDS), start_date, end_date)
         build_and_publish(settings, summary)

@@ -6,8 +6,7 @@ from prefect import flow
 
 from flows.build import build_and_publish
 from flows.common import pipeline_run
-from flows.scrape import WEB_KINDS, register_all, scrape_into, select_sources
-from flows.tasks import ingest_task
+from flows.scrape import WEB_KINDS, ingest_into, register_all, scrape_into, select_sources
 from rnw.settings import get_settings
 from rnw.summary import RunSummary
 from scrapers.registry import load_registry
@@ -19,10 +18,7 @@ def nightly() -> RunSummary:
     registry = load_registry(settings.sources)
     with pipeline_run(settings, "nightly") as summary:
         register_all(settings, registry)
-        with summary.stage("ingest"):
-            for source in select_sources(registry, None, {"files"}):
-                report = ingest_task(settings, source.paths, source.id, summary.run_id)
-                summary.add_ingest(report.files, report.result)
+        ingest_into(settings, summary, select_sources(registry, None, {"files"}))
         with summary.stage("scrape"):
             scrape_into(settings, summary, select_sources(registry, None, WEB_KINDS), None, None)
         build_and_publish(settings, summary)

@@ -7,7 +7,7 @@ from datetime import date
 from prefect import flow
 
 from flows.common import pipeline_run
-from flows.tasks import register_sources_task, scrape_task
+from flows.tasks import ingest_task, register_sources_task, scrape_task
 from rnw.rawstore import SourceRow
 from rnw.settings import Settings, get_settings
 from rnw.summary import RunSummary
@@ -28,6 +28,14 @@ def register_all(settings: Settings, registry: Registry) -> None:
         settings,
         [SourceRow(s.id, s.name, s.kind, s.base_url, s.region_code, s.enabled) for s in registry.sources],
     )
+
+
+def ingest_into(settings: Settings, summary: RunSummary, sources: list[Source]) -> None:
+    """Re-read the folders of file sources: content addressing makes known files cost no rows."""
+    with summary.stage("ingest"):
+        for source in sources:
+            report = ingest_task(settings, source.paths, source.id, summary.run_id)
+            summary.add_ingest(report.files, report.result)
 
 
 def scrape_into(

@@ -23,7 +23,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
 
 from rnw.rawstore import RawPage, Reject, headers_json, sha256_hex
-from scrapers.encoding import DecodeError, decode_bytes
+from scrapers.encoding import DecodeError, charset_from_content_type, decode_bytes
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Media types that hold a page. A response without a Content-Type is kept and its bytes decide.
@@ -136,7 +136,7 @@ def _read_record(
         return Reject(uri, source_id, "too_large", f"body > {max_body_bytes} bytes", fetched_at, run_id)
     digest = sha256_hex(body)
     try:
-        decoded = decode_bytes(body, _charset_of(content_type))
+        decoded = decode_bytes(body, charset_from_content_type(content_type))
     except DecodeError as exc:
         return Reject(uri, source_id, "decode_error", str(exc), fetched_at, run_id, digest)
     return RawPage(
@@ -166,14 +166,6 @@ def _headers(record: ArcWarcRecord) -> dict[str, str]:
         key = name.lower()
         merged[key] = f"{merged[key]}, {value}" if key in merged else value
     return merged
-
-
-def _charset_of(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
 
 
 def _drain(record: ArcWarcRecord) -> None:

@@ -45,6 +45,15 @@ class Decoded:
     declared_charset: str | None
 
 
+def charset_from_content_type(content_type: str) -> str | None:
+    """The ``charset=`` parameter of a Content-Type header value, if any."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
 def declared_charset(raw: bytes, http_charset: str | None = None) -> str | None:
     """The charset the page claims: the HTTP header wins over the first ``<meta>`` in the head."""
     if http_charset:

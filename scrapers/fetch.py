@@ -28,7 +28,7 @@ import urllib3
 from protego import Protego
 from requests.adapters import HTTPAdapter
 
-from scrapers.encoding import DecodeError, decode_bytes
+from scrapers.encoding import DecodeError, charset_from_content_type, decode_bytes
 from scrapers.urls import host_of, in_domains
 
 Expect = Literal["html", "text", "any"]
@@ -86,7 +86,7 @@ class FetchedPage:
 
     @property
     def http_charset(self) -> str | None:
-        return _charset_of(self.headers.get("content-type", ""))
+        return charset_from_content_type(self.headers.get("content-type", ""))
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ class Fetcher:
         encoding = None
         if request.expect == "html":
             try:
-                encoding = decode_bytes(response.body, _charset_of(content_type)).encoding
+                encoding = decode_bytes(response.body, charset_from_content_type(content_type)).encoding
             except DecodeError as exc:
                 raise _Failed("decode_error", str(exc)) from exc
         return FetchedPage(
@@ -481,14 +481,6 @@ def _drain(response: requests.Response) -> None:
 def _robots_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def _charset_of(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
 
 
 def _check_content_type(content_type: str, expect: Expect) -> None:
