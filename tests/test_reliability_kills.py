@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not FULL, reason="full reliability suite only (RNW_RELIABILITY=full, make reliability)"),
 ]
-KILLS = 20
+KILLS = int(os.environ.get("RNW_RELIABILITY_KILLS", "20"))
 # A run on the examples takes 20-60 s on 2 cores against a running Prefect server.
 LATEST_KILL_SECONDS = 45.0
 
