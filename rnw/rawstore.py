@@ -239,16 +239,6 @@ class RawStore:
                 con.execute("INSERT OR IGNORE INTO stage_metrics SELECT * FROM stage_table")
             con.commit()
 
-    def known_page_ids(self, page_ids: Sequence[str]) -> set[str]:
-        if not page_ids:
-            return set()
-        with self._connect() as con:
-            ids = pa.table({"page_id": list(page_ids)})  # noqa: F841
-            return {
-                row[0]
-                for row in con.execute("SELECT page_id FROM pages SEMI JOIN ids USING (page_id)").fetchall()
-            }
-
     def known_pages(self, source_id: str) -> dict[str, tuple[datetime, str | None]]:
         """Every URI seen for a source with its latest sighting time and that page's HTTP headers
         (for revisit decisions and conditional GET)."""

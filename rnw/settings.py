@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from scrapers.fetch import FetchSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +51,8 @@ class Settings(BaseSettings):
     def warehouse_db(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
 
-    def fetch_settings(self):  # -> scrapers.fetch.FetchSettings (imported lazily: requests is heavy)
+    def fetch_settings(self) -> FetchSettings:
+        """Imported lazily: the fetcher pulls in requests, which commands that don't fetch never need."""
         from scrapers.fetch import FetchSettings
 
         return FetchSettings(

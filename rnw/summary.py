@@ -12,11 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from rnw.build import BuildSummary
 from rnw.rawstore import AppendResult
+
+if TYPE_CHECKING:
+    from rnw.scrape import ScrapeReport
 
 
 @dataclass
@@ -63,7 +67,7 @@ class RunSummary:
         self.pages_seen += result.pages_seen
         self.rejects_new += result.rejects_new
 
-    def add_scrape(self, report) -> None:  # report: rnw.scrape.ScrapeReport
+    def add_scrape(self, report: ScrapeReport) -> None:
         self.pages_fetched += report.fetched
         self.pages_new += report.result.pages_new
         self.pages_seen += report.result.pages_seen

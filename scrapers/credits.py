@@ -47,7 +47,6 @@ _LABEL_SPLIT = re.compile(rf"({_LABEL_RE})\s*[:：]?\s*")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _NON_PERSON = re.compile(r"由.+提供|提供$|供图|资料图|视觉部|图片来源|来源[:：]")
 _PAREN_CREDIT = re.compile(rf"[（(]\s*(?:{_LABEL_RE})[^（()）]*[）)]")
-_URL = re.compile(r"https?://\S+")
 _MAX_CREDIT_LINE = 120
 
 
@@ -115,7 +114,3 @@ def _last_paren_credit(text: str) -> tuple[int, list[Credit]] | None:
     match = matches[-1]
     found = parse_credit_line(match.group(0))
     return (match.start(), found) if found is not None else None
-
-
-def find_urls(text: str) -> list[str]:
-    return _URL.findall(text)

@@ -24,7 +24,9 @@ FULL = os.environ.get("RNW_RELIABILITY") == "full"
 pytestmark = [
     pytest.mark.reliability,
     pytest.mark.slow,
-    pytest.mark.skipif(not FULL, reason="full reliability suite only (RNW_RELIABILITY=full, make reliability)"),
+    pytest.mark.skipif(
+        not FULL, reason="full reliability suite only (RNW_RELIABILITY=full, make reliability)"
+    ),
 ]
 KILLS = int(os.environ.get("RNW_RELIABILITY_KILLS", "20"))
 # A run on the examples takes 20-60 s on 2 cores against a running Prefect server.
