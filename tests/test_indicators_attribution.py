@@ -109,6 +109,103 @@ def test_respectively_pairs_regions_and_values_in_order():
     assert [found[s].region_code for s in ("280元", "300元", "338元")] == ["310000", "320000", "330000"]
 
 
+def test_respectively_skips_a_scope_word_before_the_enumeration():
+    text = "华能国际发布公告表示，上海、江苏和浙江省电厂的超发电价将分别提高至每兆瓦时280元、300元和338元。"
+    regions = [
+        mention(text, "上海", "310000"),
+        mention(text, "江苏", "320000"),
+        mention(text, "浙江省", "330000"),
+    ]
+    found = by_span(text, region_mentions=regions)  # 国际 is a scope word, not one of the three
+    assert [found[s].region_code for s in ("280元", "300元", "338元")] == ["310000", "320000", "330000"]
+
+
+def test_respectively_takes_the_enumeration_of_the_previous_sentence():
+    text = "上海、江苏、浙江的燃煤机组执行核定电价。\n\n\u3000\u3000而超发电量分别执行每千瓦时0.26元、0.28元、0.328元。"
+    regions = [
+        mention(text, "上海", "310000"),
+        mention(text, "江苏", "320000"),
+        mention(text, "浙江", "330000"),
+    ]
+    found = by_span(text, region_mentions=regions)
+    assert [found[s].region_code for s in ("0.26元", "0.28元", "0.328元")] == ["310000", "320000", "330000"]
+
+
+def test_region_after_the_unit_owns_a_count_only_without_punctuation_between():
+    text = "淮安的客运强度为0.1万人次，天水的客运强度为0.02万人次。"
+    regions = [mention(text, "淮安", "320800"), mention(text, "天水", "620500")]
+    found = by_span(text, region_mentions=regions)
+    assert found["0.1万人次"].region_code == "320800"
+    assert found["0.02万人次"].region_code == "620500"
+
+
+def test_origin_of_a_trip_owns_its_duration():
+    text = "从天津到北京30分钟，从北京到保定1小时。"
+    regions = [
+        mention(text, "天津", TIANJIN),
+        (text.index("北京"), text.index("北京") + 2, BEIJING),
+        (text.rindex("北京"), text.rindex("北京") + 2, BEIJING),
+        mention(text, "保定", "130600"),
+    ]
+    found = by_span(text, region_mentions=regions, primary_region=HEBEI)
+    assert found["30分钟"].region_code == TIANJIN
+    assert found["1小时"].region_code == BEIJING
+
+
+def test_statement_about_an_enumeration_of_regions_has_no_single_region():
+    text = "曲靖市、玉溪市、普洱市各有2家，整体里程在50公里以上的只有沈阳和武汉。昭通市入选5家。"
+    regions = [
+        mention(text, name, code)
+        for name, code in [
+            ("曲靖市", "530300"),
+            ("玉溪市", "530400"),
+            ("普洱市", "530800"),
+            ("沈阳", "210100"),
+            ("武汉", "420100"),
+            ("昭通市", "530600"),
+        ]
+    ]
+    found = by_span(text, region_mentions=regions, primary_region="530000")
+    assert found["2家"].region_code is None
+    assert found["50公里"].region_code is None
+    assert found["5家"].region_code == "530600"
+
+
+def test_time_frame_opening_a_sentence_takes_the_subject_after_it():
+    text = "8年来，天津深入推进京津冀产业协同。"
+    found = by_span(text, region_mentions=[mention(text, "天津", TIANJIN)], primary_region=HEBEI)
+    assert found["8年"].region_code == TIANJIN
+
+
+def test_place_the_reporter_went_to_is_the_scene_until_another_place_is_named():
+    text = (
+        "记者首先前往视频拍摄的地点——浦东新区合庆镇益民村。\n小型车辆月缴费150元。\n"
+        "有村民拨打上海12345热线反映，月租3辆车。\n而在闵行区，月租100元。\n临时停车每小时5元。"
+    )
+    regions = [
+        mention(text, "浦东新区", "310115"),
+        mention(text, "上海", "310000"),
+        mention(text, "闵行区", "310112"),
+    ]
+    found = by_span(text, region_mentions=regions, primary_region="310000")
+    assert found["150元"].region_code == "310115"
+    assert found["3辆"].region_code == "310000"  # named in its sentence
+    assert found["100元"].region_code == "310112"
+    assert found["5元"].region_code == "310000"  # 闵行区 ended the scene: the primary region
+
+
+def test_region_opening_a_company_name_is_not_the_place():
+    text = "李金泽现任黑龙江省勃农机械有限责任公司董事长。先后荣获9项国家专利。"
+    found = by_span(text, region_mentions=[mention(text, "黑龙江省", "230000")], primary_region="230921")
+    assert found["9项"].region_code == "230921"
+
+
+def test_group_inside_a_quoted_name_is_no_place():
+    text = "“国投京津冀协同创新基金”目前已完成23个投资项目。"
+    found = by_span(text, region_mentions=[mention(text, "京津冀", None)], primary_region=TIANJIN)
+    assert found["23个"].region_code == TIANJIN
+
+
 @pytest.mark.parametrize(
     ("text", "span", "kind"),
     [

@@ -6,13 +6,16 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bench.indicators_eval import match, same_value
+from bench.indicators_eval import evaluate, match, region_finder, same_value
+from bench.indicators_eval import load_gold as load_gold_with_texts
 from rnw.indicators import extract_observations
 from rnw.indicators.config import SEED_DIR
 
 GOLD_DIR = Path(__file__).parent / "fixtures" / "indicators"
+REGION_ACCURACY_FLOOR = 0.80
 
 
 def load_gold() -> list[dict]:
@@ -74,3 +77,12 @@ def test_accuracy_floor_on_the_gold():
     assert correct / predicted >= 0.90
     assert correct / expected >= 0.85
     assert period_ok / correct >= 0.80
+
+
+def test_region_accuracy_floor_on_the_gold():
+    """Region attribution with rnw.regions' mentions and the annotator's primary region (issue #6)."""
+    find_regions = region_finder()
+    if find_regions is None:
+        pytest.skip("rnw.regions is not available")
+    totals = evaluate(load_gold_with_texts(), find_regions, auto_primary=False)["totals"]
+    assert totals["region_ok"] / totals["correct"] >= REGION_ACCURACY_FLOOR

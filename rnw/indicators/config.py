@@ -4,7 +4,7 @@ and scope words are seeds, see dbt_project/seeds/indicators)."""
 
 from pathlib import Path
 
-INDICATOR_EXTRACTOR_VERSION = "indicators-0.1.0"
+INDICATOR_EXTRACTOR_VERSION = "indicators-0.2.0"
 
 # The seeds are the dbt seeds, so the warehouse and the extractor read one copy of each table.
 SEED_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "indicators"
@@ -83,6 +83,29 @@ REGION_BEFORE_NUMBER_CHARS = 0
 RESPECTIVELY = "分别"
 # A place this close to the start of its sentence sets the topic of the paragraph's next sentences.
 TOPIC_POSITION_CHARS = 12
+# What may stand between the regions of an enumeration ("上海、江苏和浙江省", "沈阳和武汉"). A statement
+# about an enumeration is about several regions; 分别 pairs an enumeration with its quantities.
+ENUMERATION_JOINS = ("、", "和", "及", "与", "以及", "、和")
+# "从天津到保定1小时": a place after an origin mark, followed by a destination mark, is where a trip or a
+# flow starts, and owns the quantity (the README's "giver or origin").
+ORIGIN_MARKS = ("从", "由")
+DESTINATION_MARKS = ("到", "至")
+# "8年来，天津深入推进……": a place this close to the start of the clause after a sentence-opening time
+# frame is its subject.
+SUBJECT_POSITION_CHARS = 2
+# "记者首先前往……浦东新区合庆镇益民村": the reporter, a motion verb at most SCENE_GAP_CHARS later (same
+# clause), then the first place in the sentence is the scene of what the report describes next.
+SCENE_SUBJECT = "记者"
+SCENE_VERBS = ("前往", "来到", "走进", "走访", "探访", "抵达", "赶到", "赶赴", "奔赴", "到达", "深入")
+SCENE_GAP_CHARS = 8
+# A region followed by at most ORG_NAME_CHARS name characters and an organisation suffix (organisations
+# seed) opens an organisation's name ("黑龙江省勃农机械有限责任公司"); these characters between them mark
+# a phrase rather than a name ("天津市的公司", "北京等地公司").
+ORG_NAME_CHARS = 12
+NOT_IN_NAMES = "的是在和与及等各有为"
+# A quotation this short without clause punctuation is a name (“国投京津冀协同创新……基金”, “全国文明城市”),
+# not speech: the group and scope words in it name the thing, not its place.
+QUOTED_NAME_CHARS = 30
 
 # ---- indicator phrases ---------------------------------------------------------------------------------
 # Verbs and adverbs trimmed off the phrase before a number to leave the measured thing.

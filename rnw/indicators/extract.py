@@ -11,6 +11,7 @@ from rnw.indicators.attribution import (
     pick_region,
     respective_regions,
     with_scope_words,
+    without_organisations,
 )
 from rnw.indicators.observation import Observation
 from rnw.indicators.periods import find_periods
@@ -46,7 +47,7 @@ def extract_observations(
     removable = [(start, end) for start, end, _ in region_mentions] + [
         (p.char_start, p.char_end) for p in periods
     ]
-    region_mentions = with_scope_words(text, region_mentions, primary_region)
+    region_mentions = with_scope_words(text, without_organisations(text, region_mentions), primary_region)
     quantities = find_quantities(text)
     spans = [Span(q.char_start, q.char_end) for q in quantities]
     respective = respective_regions(text, spans, region_mentions)

@@ -76,3 +76,9 @@ def plausibility_rules() -> tuple[PlausibilityRule, ...]:
 @cache
 def scope_words() -> dict[str, str]:
     return {row["word"]: row["scope"] for row in _rows("scope_words.csv")}
+
+
+@cache
+def organisation_suffixes() -> tuple[str, ...]:
+    """Endings of organisation names (有限公司, 集团)."""
+    return tuple(row["pattern"] for row in _rows("organisations.csv") if row["kind"] == "suffix")
