@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     # Rows handed to DuckDB per insert: batches, never row by row.
     ingest_batch_size: int = 200
     scrape_batch_size: int = 20
+    # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
+    # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
+    workers: int | None = None
+    parallel_min_rows: int = 200
     # Sent in the User-Agent so site operators can reach whoever runs the crawler.
     contact_url: str = "https://github.com/regional-news-warehouse/rnw"
     # Only the tests and benchmarks (simulated sites on 127.0.0.0/8) turn this on.

@@ -91,7 +91,11 @@ def test_backfill_stages_exactly_the_pages_in_its_window(
     assert staged == expected
 
 
-def test_incremental_build_equals_full_refresh(examples_warehouse: Path, tmp_path: Path) -> None:
+def test_incremental_build_equals_full_refresh(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full refresh also runs extraction and enrichment on the worker pool (rnw.parallel), so
+    this compares in-process against pooled output too."""
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
     corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
@@ -99,6 +103,8 @@ def test_incremental_build_equals_full_refresh(examples_warehouse: Path, tmp_pat
     incremental = rnw(home, "build")
     assert incremental.exit_code == 0, incremental.output
     after_incremental = mart_checksums(home / "warehouse.duckdb")
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
     full = rnw(home, "build", "--full-refresh")
     assert full.exit_code == 0, full.output
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental

@@ -4,7 +4,8 @@ Incremental on body_hash: a body is read and hashed once, ever; clustering then 
 stored signatures.
 """
 
-from rnw.neardup import signature_batches
+from rnw.neardup import SIGNATURE_SCHEMA, signature_batches
+from rnw.parallel import map_batches
 
 
 def model(dbt, session):
@@ -12,4 +13,4 @@ def model(dbt, session):
     bodies = dbt.ref("int_articles_extracted").aggregate("body_hash, any_value(body_text) AS body_text")
     if dbt.is_incremental:
         bodies = bodies.filter(f"body_hash NOT IN (SELECT body_hash FROM {dbt.this})")
-    return signature_batches(bodies.to_arrow_reader(1000))
+    return map_batches(signature_batches, bodies.to_arrow_reader(1000), SIGNATURE_SCHEMA, task_rows=250)

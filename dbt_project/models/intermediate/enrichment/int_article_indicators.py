@@ -3,8 +3,9 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import indicators, up_to_date
+from rnw.enrich import INDICATORS_SCHEMA, indicators, up_to_date
 from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
+from rnw.parallel import map_batches
 
 
 def model(dbt, session):
@@ -17,4 +18,6 @@ def model(dbt, session):
     regions = dbt.ref("int_article_regions").project(
         "article_id, mentions, group_mentions, primary_region_code"
     )
-    return indicators(articles.join(regions, "article_id").to_arrow_reader(500))
+    return map_batches(
+        indicators, articles.join(regions, "article_id").to_arrow_reader(500), INDICATORS_SCHEMA
+    )

@@ -3,7 +3,8 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import REGIONS_VERSION, regions, up_to_date
+from rnw.enrich import REGIONS_SCHEMA, REGIONS_VERSION, regions, up_to_date
+from rnw.parallel import map_batches
 
 
 def model(dbt, session):
@@ -13,4 +14,4 @@ def model(dbt, session):
     )
     if dbt.is_incremental:
         articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, REGIONS_VERSION) + ")")
-    return regions(articles.to_arrow_reader(500))
+    return map_batches(regions, articles.to_arrow_reader(500), REGIONS_SCHEMA)

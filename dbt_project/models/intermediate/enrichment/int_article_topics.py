@@ -3,7 +3,8 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import TOPICS_VERSION, topics, up_to_date
+from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, topics, up_to_date
+from rnw.parallel import map_batches
 
 
 def model(dbt, session):
@@ -11,4 +12,4 @@ def model(dbt, session):
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, sections_json")
     if dbt.is_incremental:
         articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, TOPICS_VERSION) + ")")
-    return topics(articles.to_arrow_reader(500))
+    return map_batches(topics, articles.to_arrow_reader(500), TOPICS_SCHEMA)
