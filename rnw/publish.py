@@ -16,6 +16,10 @@ import duckdb
 from rnw.settings import Settings
 
 PUBLISHED_SCHEMAS = ("staging", "marts")
+# Columns left in build.duckdb: the decoded text of every page ever fetched is most of the data and
+# no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in raw.duckdb).
+# Copying it made each publish cost in proportion to the whole archive, not to the marts.
+UNPUBLISHED_COLUMNS = {("staging", "stg_raw__pages"): ("page_text",)}
 
 
 def _quote(name: str) -> str:
@@ -53,10 +57,12 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
         for schema, name, comment in relations:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{_quote(schema)}")
             qualified = f"{_quote(schema)}.{_quote(name)}"
-            con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT * FROM build.{qualified}")
+            dropped = UNPUBLISHED_COLUMNS.get((schema, name))
+            columns = f"* EXCLUDE ({', '.join(map(_quote, dropped))})" if dropped else "*"
+            con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT {columns} FROM build.{qualified}")
             if comment:
                 con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
-            _copy_column_comments(con, db, schema, name)
+            _copy_column_comments(con, db, schema, name, dropped or ())
             counts[f"{schema}.{name}"] = con.execute(f"SELECT count(*) FROM {db}.{qualified}").fetchone()[0]
         counts.update(_copy_ops(con, db, run, stages or []))
         con.execute("DETACH build")
@@ -92,7 +98,9 @@ def _copy_ops(
     return counts
 
 
-def _copy_column_comments(con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str) -> None:
+def _copy_column_comments(
+    con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str, dropped: tuple[str, ...]
+) -> None:
     """Keep dbt's column descriptions (persist_docs) so analysts see them in any SQL client."""
     rows = con.execute(
         "SELECT column_name, comment FROM duckdb_columns() "
@@ -100,6 +108,8 @@ def _copy_column_comments(con: duckdb.DuckDBPyConnection, db: str, schema: str, 
         [schema, name],
     ).fetchall()
     for column, comment in rows:
+        if column in dropped:
+            continue
         con.execute(
             f"COMMENT ON COLUMN {db}.{_quote(schema)}.{_quote(name)}.{_quote(column)} IS {_literal(comment)}"
         )

@@ -93,6 +93,14 @@ def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None
         "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'",
     )
     assert comments and "Main text only" in comments[0][0]
+    page_columns = {
+        c
+        for (c,) in query(
+            home, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stg_raw__pages'"
+        )
+    }
+    assert "page_text" not in page_columns, "page text stays in build.duckdb: publish cost follows the marts"
+    assert {"page_id", "uri", "byte_size", "fetched_at"} <= page_columns
 
 
 def test_ingest_and_build_again_change_nothing(home: Path) -> None:
