@@ -103,6 +103,9 @@ def test_incremental_build_equals_full_refresh(
     incremental = rnw(home, "build")
     assert incremental.exit_code == 0, incremental.output
     after_incremental = mart_checksums(home / "warehouse.duckdb")
+    with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:
+        leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
+        assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
     monkeypatch.setenv("RNW_WORKERS", "2")
     monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
     full = rnw(home, "build", "--full-refresh")
