@@ -17,7 +17,7 @@ import pyarrow as pa
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGIONS_VERSION = "regions-1"
-PEOPLE_VERSION = "people-1"
+PEOPLE_VERSION = "people-2"
 TOPICS_VERSION = "topics-1"
 
 _MENTION = pa.struct(
@@ -110,6 +110,7 @@ TOPICS_SCHEMA = pa.schema(
 IDENTITY_SCHEMA = pa.schema(
     [
         ("mention_key", pa.string()),
+        ("name", pa.string()),
         ("person_id", pa.string()),
         ("person_key", pa.string()),
     ]
@@ -220,7 +221,9 @@ def people(batches: Iterable[pa.RecordBatch]) -> pa.Table:
 def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     """Columns in: mention_key, article_id, name, title, organization. One person_id per mention.
 
-    Mentions are sorted first so the chosen key of a cluster never depends on row order.
+    Mentions are sorted first so the chosen key of a cluster never depends on row order. A cluster
+    never spans two names, so given every mention of some names this returns exactly the rows a
+    run over all mentions would give for them: the incremental model passes only changed names.
     """
     from rnw.people.identity import NameMention, cluster_same_person
 
@@ -232,6 +235,7 @@ def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
         [
             {
                 "mention_key": r["mention_key"],
+                "name": r["name"],
                 "person_id": hashlib.sha256(k.encode()).hexdigest()[:16],
                 "person_key": k,
             }

@@ -1,6 +1,12 @@
 """Person identity across articles: same name is one person only when title or organisation agree."""
 
+from collections.abc import Sequence
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rnw.people import NameMention, cluster_same_person, person_key, same_person
+from rnw.people.identity import cluster_names
 
 
 def test_person_key_prefers_organisation_then_title():
@@ -30,3 +36,85 @@ def test_clusters_share_the_most_informative_key():
     keys = cluster_same_person(mentions)
     assert keys[0] == keys[1] == "李强|国务院|"
     assert len({keys[0], keys[2], keys[3]}) == 3
+
+
+# -- the linear clustering against the pairwise rule ------------------------------------------------
+
+PROPERTY = settings(max_examples=300, deadline=None, database=None, derandomize=True)
+
+
+def reference_clusters(mentions: Sequence[NameMention]) -> list[str]:
+    """The straightforward definition: link every pair ``same_person`` accepts, name each cluster by
+    its most informative mention (organisation, then title, then the earliest)."""
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(mentions)):
+        for j in range(i + 1, len(mentions)):
+            if same_person(mentions[i], mentions[j]):
+                parent[find(i)] = find(j)
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(mentions)):
+        clusters.setdefault(find(i), []).append(i)
+    keys = [""] * len(mentions)
+    for members in clusters.values():
+        best = max(members, key=lambda i: (bool(mentions[i].organization), bool(mentions[i].title), -i))
+        for i in members:
+            keys[i] = person_key(mentions[best].name, mentions[best].title, mentions[best].organization)
+    return keys
+
+
+# Small pools so that names, articles, organisations and title words collide often; titles mix soft
+# qualifiers ("原", "著名"), ones that change the title ("副", "总") and every joiner.
+TITLE_WORDS = st.sampled_from(["总理", "主席", "教授", "书记", "党组书记", "所长", "经理", "董事长"])
+QUALIFIERS = st.sampled_from(["", "", "原", "前", "著名", "副", "总", "常务", "首席"])
+TITLE_PART = st.builds(lambda q, w: q + w, QUALIFIERS, TITLE_WORDS)
+TITLES = st.one_of(
+    st.none(),
+    st.just(""),
+    st.builds(
+        lambda parts, joiner: joiner.join(parts),
+        st.lists(TITLE_PART, min_size=1, max_size=3),
+        st.sampled_from(["、", "兼", "，", ",", "、 "]),
+    ),
+)
+MENTIONS = st.lists(
+    st.builds(
+        NameMention,
+        article_id=st.sampled_from(["a1", "a2", "a3", "a4", "a5", "a6"]),
+        name=st.sampled_from(["李强", "王伟", "张敏"]),
+        title=TITLES,
+        organization=st.sampled_from([None, "", "国务院", "清华大学", " 国务院", "北京大学"]),
+    ),
+    max_size=40,
+)
+
+
+@PROPERTY
+@given(MENTIONS)
+def test_cluster_same_person_matches_pairwise_reference(mentions):
+    assert cluster_same_person(mentions) == reference_clusters(mentions)
+
+
+@PROPERTY
+@given(MENTIONS, st.sets(st.sampled_from(["李强", "王伟", "张敏", "赵六"])))
+def test_cluster_names_gives_each_name_its_full_run_keys(mentions, names):
+    """Reclustering a subset of names gives the same keys as clustering everything."""
+    full = reference_clusters(mentions)
+    subset = cluster_names(mentions, names)
+    assert subset == [key if m.name in names else None for m, key in zip(mentions, full, strict=True)]
+    only = [m for m in mentions if m.name in names]
+    assert cluster_same_person(only) == [k for m, k in zip(mentions, full, strict=True) if m.name in names]
+
+
+def test_cluster_same_person_is_linear_on_a_common_name():
+    """Thousands of mentions of one name: every bare mention stays apart, titled ones join."""
+    mentions = [NameMention(f"a{i}", "王伟", None, None) for i in range(20_000)]
+    mentions += [NameMention(f"b{i}", "王伟", "教授", None) for i in range(20_000)]
+    keys = cluster_same_person(mentions)
+    assert keys[:20_000] == ["王伟||"] * 20_000
+    assert set(keys[20_000:]) == {"王伟||教授"}

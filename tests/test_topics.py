@@ -48,3 +48,20 @@ def test_article_top_topic():
     text = (TEXTS / "sample-liangshan.txt").read_text(encoding="utf-8")
     assert score_topics(text).top_topic == "ecology_environment"
     assert score_topics("今天天气晴朗。").scores == []
+
+
+def test_ranking_over_found_keywords_equals_scoring_every_keyword():
+    """The Aho-Corasick pass only skips keywords that add nothing: same scores as the plain loop."""
+    from rnw.topics.score import CHARS_PER_UNIT, MIN_SCORE, _rank, _raw_score
+
+    taxonomy = load_taxonomy()
+    keywords = [k for t in taxonomy for k in t.keywords]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))]
+    texts += ["", "今天天气晴朗。", "".join(keywords), "生态生态生态环境" * 50, keywords[3] * 3 + "。" * 300]
+    texts += [t[i : i + 500] for t in texts[:5] for i in range(0, len(t), 137)]
+    for text in texts:
+        units = max(1.0, len(text) / CHARS_PER_UNIT)
+        raw = [(t.topic_id, _raw_score(text, t) / units) for t in taxonomy]
+        hits = sorted((r for r in raw if r[1] > MIN_SCORE), key=lambda r: (-r[1], r[0]))
+        expected = [(topic_id, round(score, 4), rank) for rank, (topic_id, score) in enumerate(hits, 1)]
+        assert [(s.topic_id, s.score, s.rank) for s in _rank(text, taxonomy)] == expected

@@ -58,7 +58,8 @@ def find_credits_in_text(text: str) -> list[FoundCredit]:
         bare = "reporter" if _ends_paragraph(text, match.end()) else None
         if _LABEL_RE.search(inner) or bare:
             found.extend(_paren_credits(inner, match.start("inner"), bare_role=bare))
-    for match in _PHOTO.finditer(text):
+    # Every photo credit contains "摄": skip the (slow) scan when the text has none.
+    for match in _PHOTO.finditer(text) if "摄" in text else ():
         for name, at in _names_with_offsets(match.group("names"), match.start("names")):
             found.append(FoundCredit(Credit("photo", name), at))
     return _dedupe(found)

@@ -11,7 +11,7 @@ cluster by the most informative mention in it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rnw.people.config import TITLE_JOINERS, TITLE_MODIFIERS
@@ -67,30 +67,77 @@ def same_person(a: NameMention, b: NameMention) -> bool:
 
 
 def cluster_same_person(mentions: Sequence[NameMention]) -> list[str]:
-    """One person key per mention; mentions judged the same person share a key."""
-    parent = list(range(len(mentions)))
+    """One person key per mention; mentions judged the same person share a key.
+
+    Linear in the number of mentions (plus title words): instead of testing ``same_person`` on every
+    pair of mentions of a name, each mention is joined to the first earlier mention that shares a
+    blocking key with it: same name and article, same name and organisation, or same name and title
+    word. Two mentions share a blocking key exactly when ``same_person`` holds for them, so the
+    clusters (the connected components of that rule) are the same as pairwise linking gives.
+    """
+    keys = cluster_names(mentions)
+    return [key if key is not None else "" for key in keys]
+
+
+def cluster_names(mentions: Sequence[NameMention], names: Iterable[str] | None = None) -> list[str | None]:
+    """Person keys for the mentions whose name is in ``names`` (all mentions when ``names`` is None);
+    None for the other mentions.
+
+    A cluster never spans two names, so the key a mention gets here equals the key
+    ``cluster_same_person`` gives it over the whole list, as long as the mentions of those names keep
+    their relative order (the tie-break between equally informative mentions is the earlier one).
+    An incremental model can therefore recluster only the names that have new mentions, passing all
+    mentions (old and new) of those names in the usual order (sorted by mention key).
+    """
+    wanted = None if names is None else set(names)
+    parent: dict[int, int] = {}
 
     def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
 
-    by_name: dict[str, list[int]] = {}
+    first_with: dict[tuple[str, str, str], int] = {}
     for i, mention in enumerate(mentions):
-        by_name.setdefault(mention.name, []).append(i)
-    for indices in by_name.values():
-        for x, i in enumerate(indices):
-            for j in indices[x + 1 :]:
-                if same_person(mentions[i], mentions[j]):
-                    parent[find(i)] = find(j)
-    clusters: dict[int, list[int]] = {}
-    for i in range(len(mentions)):
-        clusters.setdefault(find(i), []).append(i)
-    keys = [""] * len(mentions)
-    for members in clusters.values():
-        best = max(members, key=lambda i: (bool(mentions[i].organization), bool(mentions[i].title), -i))
-        key = person_key(mentions[best].name, mentions[best].title, mentions[best].organization)
-        for i in members:
-            keys[i] = key
+        if wanted is not None and mention.name not in wanted:
+            continue
+        parent[i] = i
+        for block in _blocking_keys(mention):
+            j = first_with.setdefault(block, i)
+            if j != i:
+                root_i, root_j = find(i), find(j)
+                if root_i != root_j:
+                    parent[root_i] = root_j
+    best: dict[int, int] = {}
+    for i in parent:  # ascending: insertion order of the loop above
+        root = find(i)
+        chosen = best.get(root)
+        if chosen is None or _informative(mentions[i]) > _informative(mentions[chosen]):
+            best[root] = i
+    keys: list[str | None] = [None] * len(mentions)
+    chosen_key: dict[int, str] = {}
+    for i in parent:
+        root = find(i)
+        key = chosen_key.get(root)
+        if key is None:
+            m = mentions[best[root]]
+            key = chosen_key[root] = person_key(m.name, m.title, m.organization)
+        keys[i] = key
     return keys
+
+
+def _blocking_keys(mention: NameMention) -> list[tuple[str, str, str]]:
+    """Keys two mentions share exactly when ``same_person`` links them."""
+    blocks = [(mention.name, "article", mention.article_id)]
+    if mention.organization:
+        blocks.append((mention.name, "organization", mention.organization))
+    blocks.extend((mention.name, "title", word) for word in title_words(mention.title))
+    return blocks
+
+
+def _informative(mention: NameMention) -> tuple[bool, bool]:
+    """How much a mention says about the person: organisation first, then title."""
+    return bool(mention.organization), bool(mention.title)

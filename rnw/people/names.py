@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate, compress
 
 import rjieba
 
@@ -17,6 +19,12 @@ from rnw.people.config import (
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # Transcribed foreign names keep a middle dot: "雅各布·卢".
 _TRANSCRIBED = re.compile(r"^[\u4e00-\u9fff]{1,6}[·•・][\u4e00-\u9fff]{1,8}$")
+_DOTTED_TAIL = re.compile(r"([\u4e00-\u9fff]{1,6})[·•・][\u4e00-\u9fff]{1,8}$")
+_COMPOUND = tuple(COMPOUND_SURNAMES)
+_COMPOUND_SET = frozenset(COMPOUND_SURNAMES)
+# Chinese punctuation: never inside a word, and the tagger segments the text between two of them
+# independently of the rest (its blocks are runs of Han, Latin and digit characters).
+_CHUNK_BREAK = re.compile("[，。；：！？、“”‘’（）《》【】]")
 
 
 def is_person_name(text: str) -> bool:
@@ -31,9 +39,8 @@ def is_person_name(text: str) -> bool:
         return True
     if not _HAN.match(text):
         return False
-    for surname in COMPOUND_SURNAMES:
-        if text.startswith(surname) and 3 <= len(text) <= 4:
-            return not (set(text[2:]) & NON_NAME_CHARS)
+    if 3 <= len(text) <= 4 and text.startswith(_COMPOUND):
+        return not (set(text[2:]) & NON_NAME_CHARS)
     if not 2 <= len(text) <= 3 or text[0] not in SINGLE_SURNAMES:
         return False
     return not (set(text[1:]) & NON_NAME_CHARS)
@@ -42,9 +49,9 @@ def is_person_name(text: str) -> bool:
 def name_lengths(text: str) -> tuple[int, ...]:
     """Lengths to try for a name ending where ``text`` ends, most likely first (three, then two)."""
     lengths = [3, 2]
-    if any(text.endswith(s) or text[-4:-2] == s for s in COMPOUND_SURNAMES):
+    if text.endswith(_COMPOUND) or text[-4:-2] in _COMPOUND_SET:
         lengths.insert(0, 4)
-    dotted = re.search(r"([\u4e00-\u9fff]{1,6})[·•・][\u4e00-\u9fff]{1,8}$", text)
+    dotted = _DOTTED_TAIL.search(text)
     if dotted:
         tail = len(dotted.group(0)) - len(dotted.group(1))
         return tuple(k + tail for k in range(1, len(dotted.group(1)) + 1))
@@ -58,16 +65,47 @@ def tagged_person_spans(text: str) -> set[tuple[int, int]]:
     the second opinion for names with no title in front: the surname list alone accepts "马上", "强烈".
     """
     spans: set[tuple[int, int]] = set()
-    pos = 0
-    previous: tuple[int, int] | None = None
-    for word, tag in rjieba.tag(text):
-        end = pos + len(word)
-        if tag.startswith("nr"):
-            if previous and previous[1] == pos and previous[1] - previous[0] == 1:
-                spans.add((previous[0], end))
-            spans.add((pos, end))
-            previous = (pos, end)
-        else:
-            previous = None
-        pos = end
+    tagged = rjieba.tag(text)
+    words = [word for word, _ in tagged]
+    tags = [tag for _, tag in tagged]
+    ends = list(accumulate(map(len, words)))
+    personal = {tag for tag in set(tags) if tag.startswith("nr")}
+    previous = -2  # index of the last personal-name word
+    for i in compress(range(len(tags)), map(personal.__contains__, tags)):
+        end = ends[i]
+        start = end - len(words[i])
+        if previous == i - 1 and len(words[previous]) == 1:
+            spans.add((start - 1, end))
+        spans.add((start, end))
+        previous = i
     return spans
+
+
+class TaggedNames:
+    """``tagged_person_spans(text)`` answered lazily: ``(start, end) in names``.
+
+    Only the stretch between two Chinese punctuation marks that holds ``start`` is tagged (once), not
+    the whole article. The tagger never joins words across those marks and segments each stretch on
+    its own, so every answer equals membership in ``tagged_person_spans(text)``; the extraction only
+    asks about a few places of an article.
+    """
+
+    __slots__ = ("_chunks", "_cuts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._cuts = [m.start() for m in _CHUNK_BREAK.finditer(text)]
+        self._chunks: dict[int, set[tuple[int, int]]] = {}
+
+    def __contains__(self, span: object) -> bool:
+        if not isinstance(span, tuple) or len(span) != 2:
+            return False
+        start, end = span
+        chunk = bisect_right(self._cuts, start)
+        spans = self._chunks.get(chunk)
+        if spans is None:
+            first = self._cuts[chunk - 1] + 1 if chunk else 0
+            last = self._cuts[chunk] if chunk < len(self._cuts) else len(self._text)
+            spans = {(s + first, e + first) for s, e in tagged_person_spans(self._text[first:last])}
+            self._chunks[chunk] = spans
+        return (start, end) in spans

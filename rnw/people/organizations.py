@@ -9,6 +9,8 @@ the full name without its place prefix and legal form.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,8 +53,20 @@ _ALIAS_AFTER = re.compile(
     + "|".join(ALIAS_MARKERS)
     + r")?[:：]?[“\"「]?(?P<short>[^（）()“”\"「」，,。]{2,12}?)[”\"」]?[）)]"
 )
+# The same pattern without its anchor, to match at an offset of the whole text (``match`` anchors).
+_ALIAS_AT = re.compile(_ALIAS_AFTER.pattern.removeprefix("^"))
 _LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9&]{1,11}$")
 _MAX_PAREN_INSIDE = 6
+_SUFFIX_TUPLE = tuple(_SUFFIXES)
+_PAREN_END = re.compile(r"[（(][^（）()]*[）)]$")
+_PLACE_PAREN = re.compile(r"[（(]([^（）()]{2,4})[）)]")
+_CLAUSE_SPLIT = re.compile(r"[，。；：！？,.;:!?“”\"、\s（(]")
+_DIGIT = re.compile(r"[0-9０-９]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# ORG_LEADING_WORDS by first character, each list in the lexicon's order (the first match wins).
+_LEADING_BY_CHAR: dict[str, list[str]] = {}
+for _word in ORG_LEADING_WORDS:
+    _LEADING_BY_CHAR.setdefault(_word[0], []).append(_word)
 
 
 @dataclass
@@ -78,6 +92,7 @@ class OrgIndex:
         return containing[0] if containing else None
 
 
+@lru_cache(maxsize=4096)
 def org_kind(name: str) -> str:
     """The kind an organisation's name ending implies (company, agency, university, ...)."""
     for suffix in _SUFFIXES:
@@ -93,36 +108,65 @@ def extract_organizations(text: str) -> list[OrgMention]:
 
 def index_organizations(text: str) -> OrgIndex:
     """Full-name occurrences, explicit and derived short names, and their occurrences."""
+    mentions, aliases = _index_organizations(text)
+    return OrgIndex(mentions=list(mentions), aliases=dict(aliases))
+
+
+@lru_cache(maxsize=4)
+def _index_organizations(text: str) -> tuple[tuple[OrgMention, ...], tuple[tuple[str, str], ...]]:
+    """Cached (immutable) index: people and organisation extraction both index the same article."""
     index = OrgIndex()
     spans = full_name_spans(text)
-    names = {text[start:end] for start, end in spans}
+    # In order of first appearance: a tie between equally long longer forms goes to the earlier one
+    # (a set's order would differ between processes, so between dbt's worker processes).
+    names = list(dict.fromkeys(text[start:end] for start, end in sorted(spans)))
+    longer_forms = _longer_forms(names)
     for start, end in spans:
         surface = text[start:end]
-        name = _longer_form(surface, names)
+        name = longer_forms.get(surface, surface)
         index.mentions.append(OrgMention(name=name, surface=surface, char_start=start, kind=org_kind(name)))
         if name != surface:
             index.aliases.setdefault(surface, name)
-        alias = _ALIAS_AFTER.match(text[end:])
+        alias = _ALIAS_AT.match(text, end)
         if alias and (_has_alias_marker(alias.group(0)) or _LATIN_ALIAS.match(alias.group("short"))):
             index.aliases.setdefault(alias.group("short"), name)
     for name in index.full_names:
         short = derived_short_name(name)
         if short and short != name and short not in index.aliases:
             index.aliases[short] = name
-    full_starts = {(m.char_start, m.char_start + len(m.surface)) for m in index.mentions}
+    covered = bytearray(len(text))
+    for m in index.mentions:
+        covered[m.char_start : m.char_start + len(m.surface)] = b"\x01" * len(m.surface)
     for short, name in index.aliases.items():
-        for found in re.finditer(re.escape(short), text):
-            if any(s <= found.start() < e for s, e in full_starts):
-                continue
-            index.mentions.append(OrgMention(name, short, found.start(), org_kind(name)))
+        kind = org_kind(name)
+        # Non-overlapping occurrences left to right, as re.finditer of the escaped literal finds them.
+        at = text.find(short)
+        while at >= 0:
+            if not covered[at]:
+                index.mentions.append(OrgMention(name, short, at, kind))
+            at = text.find(short, at + len(short))
     index.mentions.sort(key=lambda m: m.char_start)
-    return index
+    return tuple(index.mentions), tuple(index.aliases.items())
 
 
-def _longer_form(name: str, names: set[str]) -> str:
-    """The longest name in the article that ends with ``name``: "体育运动科学系" after "香港中文大学体育运动科学系"."""
+def _longer_form(name: str, names: Sequence[str]) -> str:
+    """The longest name in the article that ends with ``name``: "体育运动科学系" after "香港中文大学体育运动科学系";
+    of equally long ones, the first in ``names``."""
     longer = [other for other in names if other != name and other.endswith(name)]
     return max(longer, key=len) if longer else name
+
+
+def _longer_forms(names: Sequence[str]) -> dict[str, str]:
+    """``_longer_form`` for every name of ``names`` that has a longer form, in one pass.
+
+    Each name registers under each of its proper suffixes; candidates keep the order of ``names``,
+    so ties between equally long forms resolve exactly as ``_longer_form`` resolves them.
+    """
+    by_suffix: dict[str, list[str]] = {}
+    for other in names:
+        for k in range(1, len(other)):
+            by_suffix.setdefault(other[k:], []).append(other)
+    return {name: max(by_suffix[name], key=len) for name in names if name in by_suffix}
 
 
 def derived_short_name(name: str) -> str | None:
@@ -131,7 +175,7 @@ def derived_short_name(name: str) -> str | None:
     if legal is None:
         return None
     core = name[: -len(legal)]
-    core = re.sub(r"[（(][^（）()]*[）)]$", "", core)
+    core = _PAREN_END.sub("", core)
     for place in PLACE_PREFIXES:
         if core.startswith(place) and len(core) - len(place) >= MIN_SHORT_NAME + 1:
             core = core[len(place) :]
@@ -148,10 +192,14 @@ def full_name_spans(text: str) -> list[tuple[int, int]]:
     return list(_full_name_spans(text))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)
 def _full_name_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Cached: people and organisation extraction both ask for the same article's spans."""
-    spans: list[tuple[int, int]] = []
+    # The kept spans never contain one another, so sorted by start they are sorted by end as well:
+    # the one span that could contain a candidate and the run of spans a candidate contains are
+    # found by bisection.
+    starts: list[int] = []
+    ends: list[int] = []
     for match in _SUFFIX_RE.finditer(text):
         end = match.end()
         if not _ends_name(text, end, short_suffix=len(match.group(0)) <= SHORT_SUFFIX_MAX):
@@ -162,12 +210,17 @@ def _full_name_spans(text: str) -> tuple[tuple[int, int], ...]:
             continue  # "党委" of "党委书记" is part of a title, not an organisation ending
         end = _with_place_parenthetical(text, end)
         for start, name_end in _name_spans(text, _clause_start(text, match.start()), match.start(), end):
-            name = text[start:name_end]
-            if not is_org_name(name) or any(s <= start and name_end <= e for s, e in spans):
+            if not is_org_name(text[start:name_end]):
                 continue
-            spans = [(s, e) for s, e in spans if not (start <= s and e <= name_end)]
-            spans.append((start, name_end))
-    return tuple(sorted(spans))
+            before = bisect_right(starts, start)
+            if before and ends[before - 1] >= name_end:
+                continue  # inside a kept span
+            first = bisect_left(starts, start)
+            last = bisect_right(ends, name_end)
+            del starts[first:last], ends[first:last]
+            starts.insert(first, start)
+            ends.insert(first, name_end)
+    return tuple(zip(starts, ends))
 
 
 def _ends_name(text: str, end: int, short_suffix: bool) -> bool:
@@ -180,7 +233,7 @@ def _ends_name(text: str, end: int, short_suffix: bool) -> bool:
         return True
     if short_suffix:
         return False
-    clause = re.split(r"[，。；：！？,.;:!?“”\"、\s（(]", rest, maxsplit=1)[0]
+    clause = _CLAUSE_SPLIT.split(rest, maxsplit=1)[0]
     return _SUFFIX_RE.search(clause) is None
 
 
@@ -208,7 +261,7 @@ def _clause_start(text: str, pos: int) -> int:
 
 def _with_place_parenthetical(text: str, end: int) -> int:
     """Extend a name over a trailing place in parentheses: "三菱东京日联银行（中国）"."""
-    paren = re.match(r"[（(]([^（）()]{2,4})[）)]", text[end : end + 6])
+    paren = _PLACE_PAREN.match(text[end : end + 6])
     return end + paren.end() if paren and paren.group(1) in PLACE_PREFIXES else end
 
 
@@ -231,7 +284,7 @@ def _name_spans(text: str, start: int, suffix_start: int, end: int) -> list[tupl
         if word in ORG_GENERIC_DETERMINERS:
             return spans
         if word in ("与", "和", "及", "、"):
-            if text[: offsets[i]].endswith(tuple(_SUFFIXES)):
+            if text.endswith(_SUFFIX_TUPLE, 0, offsets[i]):
                 return [(after, end), *_name_spans(text, start, offsets[i], offsets[i])]
             continue
         if word in "（）()":
@@ -253,7 +306,7 @@ def _trim_leading_words(text: str, start: int, end: int) -> int:
     changed = True
     while changed and start < end:
         changed = False
-        for word in ORG_LEADING_WORDS:
+        for word in _LEADING_BY_CHAR.get(text[start], ()):
             if text.startswith(word, start) and end - start > len(word) + 1:
                 if len(word) == 1 and text.startswith(ORG_INITIAL_WORDS, start):
                     continue
@@ -269,6 +322,6 @@ def is_org_name(name: str) -> bool:
         return False
     if name.endswith(ORG_FALSE_ENDINGS) or name.startswith(ORG_GENERIC_HEADS):
         return False
-    if _COUNTED.search(name) or re.search(r"[0-9０-９]", name):
+    if _COUNTED.search(name) or _DIGIT.search(name):
         return False
-    return re.search(r"[\u4e00-\u9fff]", name) is not None
+    return _HAN.search(name) is not None

@@ -9,6 +9,7 @@ organisations decide what a short organisation name stands for.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rnw.people.config import (
@@ -24,7 +25,7 @@ from rnw.people.config import (
     TITLE_CORES,
     WEAK_TITLES,
 )
-from rnw.people.names import is_person_name, name_lengths, tagged_person_spans
+from rnw.people.names import TaggedNames, is_person_name, name_lengths
 from rnw.people.organizations import OrgIndex
 from rnw.people.titles import resolve_org, split_title, strip_openers
 
@@ -40,6 +41,20 @@ _MAX_INDIRECT_QUOTE = 200
 _COLON_QUOTE = re.compile(r"[：:]\s*“")
 _INTERVIEW_TURN = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff·]{2,8})[：:]", re.MULTILINE)
 _MIN_INTERVIEW_TURNS = 2
+_POSTFIX_RE = re.compile("|".join(map(re.escape, _POSTFIX)))
+_APPOINTMENT_RE = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:{'|'.join(APPOINTMENT_HONORIFICS)})?(?:{'|'.join(APPOINTMENT_WORDS)})"
+)
+# Every appointment word ends with the same character, so a match ends at one of its occurrences and
+# starts within a bounded distance before it (name 2-4, honorific, word).
+_APPOINTMENT_END_CHAR = APPOINTMENT_WORDS[0][-1]
+_APPOINTMENT_WINDOW = (
+    4 + max(map(len, APPOINTMENT_HONORIFICS)) + max(map(len, APPOINTMENT_WORDS)) - 1
+    if all(w.endswith(_APPOINTMENT_END_CHAR) for w in APPOINTMENT_WORDS)
+    else None
+)
+_QUOTE_OPEN = re.compile(r"[\s：:，,道]*“")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 @dataclass
@@ -56,7 +71,7 @@ class Speaker:
 
 def find_speakers(text: str, orgs: OrgIndex) -> list[Speaker]:
     """Every attributed statement, titled mention, interview turn and appointment in ``text``."""
-    names = tagged_person_spans(text)
+    names = TaggedNames(text)
     titled = _titled_mentions(text, orgs, names)
     known = {s.name for s in titled}
     found = _verb_speakers(text, orgs, names, known)
@@ -68,7 +83,9 @@ def find_speakers(text: str, orgs: OrgIndex) -> list[Speaker]:
     return sorted(found, key=lambda s: s.char_start)
 
 
-def _verb_speakers(text: str, orgs: OrgIndex, names: set[tuple[int, int]], known: set[str]) -> list[Speaker]:
+def _verb_speakers(
+    text: str, orgs: OrgIndex, names: Container[tuple[int, int]], known: set[str]
+) -> list[Speaker]:
     """Speakers before a speech verb. A bare name needs the tagger's agreement ("马上说" is no person)
     unless the article names the same person with a title elsewhere ("任立说")."""
     speakers: list[Speaker] = []
@@ -124,13 +141,13 @@ def parse_person_phrase(phrase: str, orgs: OrgIndex) -> tuple[str, int, str | No
     return None
 
 
-def _colon_speakers(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) -> list[Speaker]:
+def _colon_speakers(text: str, orgs: OrgIndex, names: Container[tuple[int, int]]) -> list[Speaker]:
     """ "木垮村村民卓玛满脸自豪：“...”": a titled person in a short clause that opens a quote."""
     speakers: list[Speaker] = []
     for colon in _COLON_QUOTE.finditer(text):
         clause_start = _clause_start(text, colon.start())
         clause = text[clause_start : colon.start()]
-        shifted = {(s - clause_start, e - clause_start) for s, e in names}
+        shifted = _Shifted(names, clause_start)
         for mention in _titled_mentions(clause, orgs, shifted):
             quote = _quote_after(text, colon.start() + 1)
             mention.char_start += clause_start
@@ -141,7 +158,21 @@ def _colon_speakers(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) -> l
     return speakers
 
 
-def _interview_speakers(text: str, names: set[tuple[int, int]]) -> list[Speaker]:
+class _Shifted:
+    """``names`` with offsets counted from ``origin`` (a view, nothing is copied or tagged)."""
+
+    __slots__ = ("names", "origin")
+
+    def __init__(self, names: Container[tuple[int, int]], origin: int) -> None:
+        self.names, self.origin = names, origin
+
+    def __contains__(self, span: object) -> bool:
+        if not isinstance(span, tuple) or len(span) != 2:
+            return False
+        return (span[0] + self.origin, span[1] + self.origin) in self.names
+
+
+def _interview_speakers(text: str, names: Container[tuple[int, int]]) -> list[Speaker]:
     """Interview transcripts: a name that opens several paragraphs with a colon is quoted."""
     turns: dict[str, list[re.Match[str]]] = {}
     for turn in _INTERVIEW_TURN.finditer(text):
@@ -158,7 +189,7 @@ def _interview_speakers(text: str, names: set[tuple[int, int]]) -> list[Speaker]
     return speakers
 
 
-def _titled_mentions(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) -> list[Speaker]:
+def _titled_mentions(text: str, orgs: OrgIndex, names: Container[tuple[int, int]]) -> list[Speaker]:
     """ "国家发展改革委主任郑栅洁、上海市委书记陈吉宁": a title directly followed by a name."""
     mentions: list[Speaker] = []
     for match in _TITLE_RE.finditer(text):
@@ -177,10 +208,10 @@ def _titled_mentions(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) -> 
     return mentions
 
 
-def _postfix_mentions(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) -> list[Speaker]:
+def _postfix_mentions(text: str, orgs: OrgIndex, names: Container[tuple[int, int]]) -> list[Speaker]:
     """ "周其仁教授", "CCER的宋国青教授": a name at a clause start or after 的, followed by its title."""
     mentions: list[Speaker] = []
-    for match in re.finditer("|".join(map(re.escape, _POSTFIX)), text):
+    for match in _POSTFIX_RE.finditer(text):
         clause_start = _clause_start(text, match.start())
         before = text[clause_start : match.start()]
         for length in name_lengths(before):
@@ -197,9 +228,7 @@ def _postfix_mentions(text: str, orgs: OrgIndex, names: set[tuple[int, int]]) ->
 def _appointments(text: str, orgs: OrgIndex) -> list[Speaker]:
     """ "李金泽同志现任...公司党委书记、董事长兼总经理": title and organisation from an appointment."""
     found: list[Speaker] = []
-    pattern = "|".join(APPOINTMENT_WORDS)
-    honorific = "|".join(APPOINTMENT_HONORIFICS)
-    for match in re.finditer(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:{honorific})?(?:{pattern})", text):
+    for match in _appointment_matches(text):
         name = match.group("name")
         if not is_person_name(name) or (match.start() > 0 and text[match.start() - 1] not in _CLAUSE_BREAK):
             continue
@@ -212,7 +241,28 @@ def _appointments(text: str, orgs: OrgIndex) -> list[Speaker]:
     return found
 
 
-def _name_after(text: str, pos: int, names: set[tuple[int, int]]) -> str | None:
+def _appointment_matches(text: str) -> list[re.Match[str]]:
+    """``_APPOINTMENT_RE.finditer(text)``, trying only the start positions a match can have."""
+    if _APPOINTMENT_WINDOW is None:
+        return list(_APPOINTMENT_RE.finditer(text))
+    matches: list[re.Match[str]] = []
+    resume = 0  # where finditer would scan on from: after the last match and the last tried start
+    at = text.find(_APPOINTMENT_END_CHAR)
+    while at >= 0:
+        for start in range(max(resume, at - _APPOINTMENT_WINDOW), at - 1):
+            if start < resume:
+                continue
+            match = _APPOINTMENT_RE.match(text, start)
+            if match:
+                matches.append(match)
+                resume = match.end()
+            else:
+                resume = start + 1
+        at = text.find(_APPOINTMENT_END_CHAR, max(at + 1, resume))
+    return matches
+
+
+def _name_after(text: str, pos: int, names: Container[tuple[int, int]]) -> str | None:
     """The personal name starting at ``pos`` (after a title), or None.
 
     A name closed by list punctuation is certain. Otherwise the tagger's word boundaries decide:
@@ -241,7 +291,7 @@ def _clause_start(text: str, pos: int) -> int:
 
 def _quote_after(text: str, pos: int) -> str | None:
     """The “...” that follows a speech verb (after optional punctuation), or None."""
-    match = re.match(r"[\s：:，,道]*“", text[pos : pos + 4])
+    match = _QUOTE_OPEN.match(text[pos : pos + 4])
     if not match:
         return None
     return _closed_quote(text, pos + match.end())
@@ -272,5 +322,5 @@ def _closed_quote(text: str, start: int) -> str | None:
 def _indirect_after(text: str, pos: int) -> str | None:
     """Reported speech: the rest of the sentence after the verb."""
     rest = text[pos : pos + _MAX_INDIRECT_QUOTE].lstrip("，,：: ")
-    sentence = re.split(r"[。！？!?\n]", rest, maxsplit=1)[0].strip()
+    sentence = _SENTENCE_END.split(rest, maxsplit=1)[0].strip()
     return sentence or None

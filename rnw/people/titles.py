@@ -20,6 +20,8 @@ from rnw.people.config import (
 from rnw.people.organizations import OrgIndex, full_name_spans
 
 _CORES = sorted(set(TITLE_CORES), key=len, reverse=True)
+_CORE_TUPLE = tuple(_CORES)
+_MODIFIERS = sorted(TITLE_MODIFIERS, key=len, reverse=True)
 _SUFFIX_RE = re.compile(
     "(?:"
     + "|".join(map(re.escape, sorted(ORG_SUFFIX_KINDS, key=len, reverse=True)))
@@ -32,6 +34,8 @@ _OPENERS = tuple(sorted(SPEAKER_OPENERS, key=len, reverse=True))
 
 def ends_with_title(text: str) -> str | None:
     """The title core ``text`` ends with (longest), or None."""
+    if not text.endswith(_CORE_TUPLE):
+        return None
     return next((core for core in _CORES if text.endswith(core)), None)
 
 
@@ -66,7 +70,7 @@ def _qualifier(before: str) -> str:
     tail = tail.lstrip(_FUNCTION_CHARS)
     if 0 < len(tail) <= MAX_TITLE_QUALIFIER and (start > 0 or len(tail) <= MAX_TITLE_QUALIFIER // 2):
         return before[len(before) - len(tail) :]
-    for modifier in sorted(TITLE_MODIFIERS, key=len, reverse=True):
+    for modifier in _MODIFIERS:
         if before.endswith(modifier):
             return modifier
     return ""
