@@ -60,6 +60,11 @@ NEAR_DUPLICATE_SHARE = 0.05
 # article at a 5-gram Jaccard of 0.8 (rnw.neardup); keeping about half of the sentences puts two
 # pages of one seed near 0.3-0.5, distinct articles, while a near-duplicate stays above 0.9.
 KEEP_SHARE = (0.4, 0.7)
+# Dropping sentences is what sets two pages of a seed apart, so a seed needs enough of them. A forum
+# post of 4 ASCII-punctuated "sentences" in 14,000 characters gave pages at a Jaccard of 0.75 to
+# each other: neither distinct articles nor near-duplicates, and every pair of its pages an LSH
+# candidate needing the exact check (92k pairs at 10k pages, growing with the square of the size).
+MIN_SEED_SENTENCES = 8
 BORROW_SHARE = 0.3
 # A near-duplicate copies one of this many most recent originals: syndication follows the news.
 NEAR_DUPLICATE_WINDOW = 1000
@@ -174,6 +179,7 @@ def load_seeds(dirs: tuple[Path, ...] = SEED_DIRS) -> list[Seed]:
 
     A page whose extracted body holds none of its prose nodes (an index or near-empty page) is left
     out: the unique sentence and the near-duplicate edits must land in the body to make a difference.
+    So is a page with fewer than MIN_SEED_SENTENCES sentences: its pages could not be told apart.
     """
     seen: set[str] = set()
     seeds = []
@@ -186,7 +192,7 @@ def load_seeds(dirs: tuple[Path, ...] = SEED_DIRS) -> list[Seed]:
             seen.add(digest)
             decoded = decode_bytes(raw)
             seed = _seed(path.stem, decoded.text, decoded.encoding)
-            if seed.body:
+            if seed.body and seed.sentence_count >= MIN_SEED_SENTENCES:
                 seeds.append(seed)
     return seeds
 
