@@ -46,6 +46,7 @@ _LABEL_SPLIT = re.compile(rf"({_LABEL_RE})\s*[:：]?\s*")
 # A Chinese personal name: 2-4 Han characters, or a transcribed name with a middle dot.
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _NON_PERSON = re.compile(r"由.+提供|提供$|供图|资料图|视觉部|图片来源|来源[:：]")
+_TOKEN_SPLIT = re.compile(r"[\s、，,;；]+")
 _PAREN_CREDIT = re.compile(rf"[（(]\s*(?:{_LABEL_RE})[^（()）]*[）)]")
 _MAX_CREDIT_LINE = 120
 
@@ -59,13 +60,16 @@ def parse_credit_line(line: str) -> list[Credit] | None:
     stripped = line.strip().strip("()（）[]【】 ").strip()
     if not stripped or len(stripped) > _MAX_CREDIT_LINE:
         return None
+    # `stripped` starts with a non-space: unless a label opens it, parts[0] below is prose.
+    if not _LABEL_SPLIT.match(stripped):
+        return None
     parts = _LABEL_SPLIT.split(stripped)
     if parts[0].strip():
         return None  # text before the first label: prose, not a credit line
     credits: list[Credit] = []
     for label, names in zip(parts[1::2], parts[2::2], strict=True):
         role = _ROLE_OF[label]
-        for token in re.split(r"[\s、，,;；]+", names.strip()):
+        for token in _TOKEN_SPLIT.split(names.strip()):
             token = token.strip("()（）")
             if not token or _NON_PERSON.search(token):
                 continue

@@ -9,8 +9,9 @@ year for renamed and retired divisions and the article's other places for shared
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -42,6 +43,29 @@ from rnw.regions.gazetteer import (
     load_versions,
 )
 from rnw.regions.segmenter import Segmenter
+
+# Region names are BMP characters; a text's astral characters (emoji) are masked with one BMP
+# non-character so that every character is exactly one UTF-16 code unit.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_MASK = "\uffff"
+_SEED_FILES = (
+    "region_versions.csv",
+    "regions.csv",
+    "region_name_stoplist.csv",
+    "region_groups.csv",
+    "region_group_members.csv",
+)
+
+
+def _code_units(text: str) -> str:
+    """``text`` as the hex digits of its UTF-16 code units, four digits per BMP character.
+
+    pyahocorasick scans a node's children linearly, and the root of a trie of Chinese names has
+    about a thousand; over hex digits no node has more than 16, which makes matching several times
+    faster. A match in this form is a real one only when it is aligned to whole characters.
+    """
+    return text.encode("utf-16-be", "surrogatepass").hex()
+
 
 # 新华社北京5月19日电, 中国网5月13日讯: the place right before the date is where the wire was filed.
 DATELINE_AFTER = re.compile(r"\d{1,2}月\d{1,2}日(?:电|讯)")
@@ -132,13 +156,28 @@ class RegionGazetteer:
         self._automaton = ahocorasick.Automaton()
         for surface in surfaces:
             if len(surface) >= 2:
-                self._automaton.add_word(surface, surface)
+                if _ASTRAL.search(surface) or _ASTRAL_MASK in surface:
+                    raise ValueError(f"region name outside the Basic Multilingual Plane: {surface!r}")
+                self._automaton.add_word(_code_units(surface), surface)
         self._automaton.make_automaton()
         self._segmenter = Segmenter(surfaces)
         self._candidate_cache: dict[tuple[str, int | None], list[_Candidate]] = {}
+        # find_mentions and find_group_mentions of one text share its spans: (text, spans).
+        self._last_spans: tuple[str, list[_Span]] = ("", [])
 
     @classmethod
     def load(cls, seed_dir: Path = SEED_DIR) -> RegionGazetteer:
+        """The gazetteer of the seeds in `seed_dir`, built once per process while the files are
+        unchanged (building takes a few hundred milliseconds; the result is immutable)."""
+        stamps = []
+        for name in _SEED_FILES:
+            stat = (seed_dir / name).stat()
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+        return _load(seed_dir, tuple(stamps))
+
+    @classmethod
+    def build(cls, seed_dir: Path = SEED_DIR) -> RegionGazetteer:
+        """A new gazetteer read from the seed files (uncached)."""
         return cls(
             versions=load_versions(seed_dir / "region_versions.csv"),
             hierarchy=Hierarchy(load_regions(seed_dir / "regions.csv")),
@@ -150,10 +189,27 @@ class RegionGazetteer:
 
     def _spans(self, text: str) -> list[_Span]:
         """Accepted, non-overlapping name spans (regions and groups), leftmost-longest."""
-        raw = [(end + 1 - len(surface), end + 1, surface) for end, surface in self._automaton.iter(text)]
+        last_text, last_spans = self._last_spans
+        if text == last_text:
+            return last_spans
+        spans = self._find_spans(text)
+        self._last_spans = (text, spans)
+        return spans
+
+    def _find_spans(self, text: str) -> list[_Span]:
+        units = _code_units(text)
+        if len(units) != 4 * len(text):
+            units = _code_units(_ASTRAL.sub(_ASTRAL_MASK, text))
+        # `end` is the match's last hex digit; it ends a character when end % 4 == 3.
+        raw = [
+            ((end + 1) // 4 - len(surface), (end + 1) // 4, surface)
+            for end, surface in self._automaton.iter(units)
+            if end & 3 == 3
+        ]
         if not raw:
             return []
-        segmentation = self._segmenter.segment(text)
+        text.encode("utf-8")  # as jieba would, refuse a text with a lone surrogate
+        segmentation = self._segmenter.segment_around(text, {(start, end) for start, end, _ in raw})
         accepted = [
             (start, end, surface)
             for start, end, surface in raw
@@ -229,7 +285,11 @@ class RegionGazetteer:
                 and following.region_code != mention.region_code
             ):
                 role = "qualifier"
-            with_roles.append(replace(mention, role=role))
+            with_roles.append(
+                RegionMention(
+                    mention.region_code, mention.char_start, mention.char_end, mention.surface, role
+                )
+            )
         return with_roles
 
     def _candidates(self, surface: str, year: int | None) -> list[_Candidate]:
@@ -347,3 +407,8 @@ class RegionGazetteer:
                 break
             current = heaviest
         return current
+
+
+@lru_cache(maxsize=8)
+def _load(seed_dir: Path, stamps: tuple[tuple[int, int], ...]) -> RegionGazetteer:
+    return RegionGazetteer.build(seed_dir)

@@ -8,11 +8,17 @@ cut as one word (会东, not 会|东) while ordinary words around them still win
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import rjieba
 
 from rnw.regions.config import NON_REGION_FOLLOWERS, ORG_WORD_SUFFIXES
+
+# Punctuation jieba never joins to a neighbour: it is outside jieba's word-character class and is
+# not whitespace, so each one is a token of its own and the clauses on either side are cut
+# independently. Cutting only the clauses that hold a candidate gives the same tokens there.
+_CLAUSE_BREAK = re.compile("[。，、；！？：“”（）《》]")
 
 
 class Segmentation:
@@ -62,3 +68,35 @@ class Segmenter:
 
     def segment(self, text: str) -> Segmentation:
         return Segmentation(text, ((start, end) for _, start, end in self._jieba.tokenize(text)))
+
+    def segment_around(self, text: str, matches: Iterable[tuple[int, int]]) -> Segmentation:
+        """Token boundaries of the clauses that hold the (start, end) `matches`, and of the breaks
+        closing them.
+
+        Enough for every check of such a match: it reads tokens from its start to the token that
+        holds its end, and then only the same clause (followers and organisation words hold no
+        clause break). A name that spans a break (西沙、南沙、中沙群岛) takes every clause it touches.
+        """
+        n = len(text)
+        backwards = text[::-1]
+        ranges: list[list[int]] = []
+        for start, end in sorted(matches):
+            if ranges and start < ranges[-1][1]:
+                if end > ranges[-1][1]:
+                    ranges[-1][1] = self._clause_end(text, end)
+                continue
+            before = _CLAUSE_BREAK.search(backwards, n - start)
+            ranges.append([n - before.start() if before else 0, self._clause_end(text, end)])
+        end_of: dict[int, int] = {}
+        for left, right in ranges:
+            for _, start, end in self._jieba.tokenize(text[left:right]):
+                end_of[left + start] = left + end
+            if right < n:
+                end_of[right] = right + 1
+        return Segmentation(text, end_of.items())
+
+    @staticmethod
+    def _clause_end(text: str, position: int) -> int:
+        """The first clause break at or after `position` (the text's length if none)."""
+        found = _CLAUSE_BREAK.search(text, position)
+        return found.start() if found else len(text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scrapers.extraction.config import BLOCK_TAGS, DROP_TAGS, HEADING_TAGS
+from scrapers.extraction.document import drop_tree
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u200b\ufeff]+")
 _EMPHASIS_TAGS = frozenset(("strong", "b"))
@@ -37,79 +38,95 @@ def remove_furniture_tags(root: etree._Element) -> None:
     doomed += [el for el in root.iter(etree.Comment, etree.ProcessingInstruction)]
     for el in doomed:
         if el.getparent() is not None:
-            el.drop_tree()
+            drop_tree(el)
 
 
 def _chars(text: str) -> int:
     """Visible characters: str.split() drops every Unicode space (ideographic, no-break) at C speed."""
-    return sum(map(len, text.split()))
+    return 0 if text.isspace() else sum(map(len, text.split()))
+
+
+# What a tag does to the flattening, as bits: it starts a block, or opens a link, a heading or
+# emphasis (one of the three, in that order of precedence).
+_BLOCK, _LINK, _HEADING, _EMPHASIS = 1, 2, 4, 8
+_TAG_KIND: dict[object, int] = {}
+for _tag in BLOCK_TAGS | HEADING_TAGS | _EMPHASIS_TAGS | {"a"}:
+    _TAG_KIND[_tag] = (_BLOCK if _tag in BLOCK_TAGS else 0) | (
+        _LINK
+        if _tag == "a"
+        else _HEADING
+        if _tag in HEADING_TAGS
+        else _EMPHASIS
+        if _tag in _EMPHASIS_TAGS
+        else 0
+    )
 
 
 def flatten(root: etree._Element) -> tuple[list[Block], dict[etree._Element, tuple[int, int]]]:
-    """Text blocks in document order and, per element, the slice of blocks it contains."""
+    """Text blocks in document order and, per element, the slice of blocks it contains.
+
+    One pass over the tree that runs for every element of every page, so it is written out inline:
+    local counters, and each open element's kind and first block kept on stacks.
+    """
     blocks: list[Block] = []
     spans: dict[etree._Element, tuple[int, int]] = {}
-    starts: dict[etree._Element, int] = {}
+    starts: list[int] = []  # per open element: index of its first block
+    kinds: list[int] = []  # per open element: its _TAG_KIND bits
     buf: list[str] = []
-    counts = {"link": 0, "emph": 0, "all": 0}
+    n_all = n_link = n_emph = 0  # visible, linked and emphasised characters in `buf`
     owners: list[etree._Element] = [root]
-    depth = {"a": 0, "h": 0, "em": 0}
-
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        n = _chars(text)
-        if not n:
-            buf.append(" ")
-            return
-        buf.append(text)
-        counts["all"] += n
-        if depth["a"]:
-            counts["link"] += n
-        if depth["em"] or depth["h"]:
-            counts["emph"] += n
-
-    def flush() -> None:
-        if counts["all"]:
-            text = _SPACES.sub(" ", "".join(buf)).strip()
-            blocks.append(
-                Block(
-                    text=text,
-                    chars=counts["all"],
-                    link_chars=counts["link"],
-                    owner=owners[-1],
-                    heading=depth["h"] > 0,
-                    emphasised=counts["emph"] >= counts["all"],
-                )
-            )
-        buf.clear()
-        counts.update(link=0, emph=0, all=0)
+    in_a = in_h = in_em = 0  # depth of open <a>, heading and <strong>/<b> elements
+    kind_of = _TAG_KIND.get  # comments and processing instructions (tag not a str) are kind 0
+    spaces = _SPACES.sub
 
     for action, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
         if action == "start":
-            if tag in BLOCK_TAGS:
-                flush()
+            kind = kind_of(el.tag, 0)
+            if kind & _BLOCK:
+                if n_all:
+                    text = spaces(" ", "".join(buf)).strip()
+                    blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
+                buf.clear()
+                n_all = n_link = n_emph = 0
                 owners.append(el)
-            starts[el] = len(blocks)
-            if tag == "a":
-                depth["a"] += 1
-            elif tag in HEADING_TAGS:
-                depth["h"] += 1
-            elif tag in _EMPHASIS_TAGS:
-                depth["em"] += 1
-            add(el.text)
+            kinds.append(kind)
+            starts.append(len(blocks))
+            if kind & _LINK:
+                in_a += 1
+            elif kind & _HEADING:
+                in_h += 1
+            elif kind & _EMPHASIS:
+                in_em += 1
+            text = el.text
         else:
-            if tag in BLOCK_TAGS:
-                flush()
+            kind = kinds.pop()
+            if kind & _BLOCK:
+                if n_all:
+                    text = spaces(" ", "".join(buf)).strip()
+                    blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
+                buf.clear()
+                n_all = n_link = n_emph = 0
                 owners.pop()
-            if tag == "a":
-                depth["a"] -= 1
-            elif tag in HEADING_TAGS:
-                depth["h"] -= 1
-            elif tag in _EMPHASIS_TAGS:
-                depth["em"] -= 1
-            spans[el] = (starts.pop(el), len(blocks))
-            add(el.tail)
-    flush()
+            if kind & _LINK:
+                in_a -= 1
+            elif kind & _HEADING:
+                in_h -= 1
+            elif kind & _EMPHASIS:
+                in_em -= 1
+            spans[el] = (starts.pop(), len(blocks))
+            text = el.tail
+        if text:
+            n = 0 if text.isspace() else sum(map(len, text.split()))
+            if n:
+                buf.append(text)
+                n_all += n
+                if in_a:
+                    n_link += n
+                if in_em or in_h:
+                    n_emph += n
+            else:
+                buf.append(" ")
+    if n_all:
+        text = spaces(" ", "".join(buf)).strip()
+        blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
     return blocks, spans

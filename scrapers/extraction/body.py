@@ -24,7 +24,7 @@ from scrapers.extraction.config import (
     MIN_PROSE_CHARS,
     NOISE_LINES,
 )
-from scrapers.extraction.content import in_furniture, is_prose
+from scrapers.extraction.content import FurnitureTest, is_prose
 from scrapers.extraction.dates import DATE_IN_TEXT
 from scrapers.extraction.metadata import bare_name, line_credits
 
@@ -33,6 +33,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…”」）)：:]$")
 _URL_LINE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?(https?://\S+)$")
 # A dateline or byline above the text: short, and naming a date or a source.
 _META_LINE = re.compile(r"来源|作者|时间|发布|浏览|点击|阅读|字号|编辑|记者|通讯员")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _is_meta_line(text: str) -> bool:
 
 
 def _same_text(a: str, b: str | None) -> bool:
-    return bool(b) and re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+    return bool(b) and _WHITESPACE.sub("", a) == _WHITESPACE.sub("", b)
 
 
 def select_lines(blocks: list[Block], top: etree._Element, title: str | None) -> list[Block]:
@@ -61,11 +62,12 @@ def select_lines(blocks: list[Block], top: etree._Element, title: str | None) ->
     kept: list[Block] = []
     seen: set[str] = set()
     seen_prose = False
+    in_furniture = FurnitureTest(top)
     for block in blocks:
         text = block.text
         if block.chars >= MIN_PROSE_CHARS and text in seen:
             continue  # pages that print the article twice (screen and print copies)
-        if in_furniture(block, top):
+        if in_furniture(block):
             continue
         if parse_credit_line(text) is not None:
             kept.append(block)  # "责任编辑：X" is furniture to the body but a credit to assemble()
@@ -118,8 +120,9 @@ def assemble(lines: list[Block]) -> Body:
     credits: list[Credit] = []
     links: list[str] = []
     paragraphs: list[Block] = []
+    prose_seen = False  # any(is_prose(p) for p in paragraphs)
     for block in lines:
-        if not any(is_prose(p) for p in paragraphs) and bare_name(block):
+        if not prose_seen and bare_name(block):
             credits.append(Credit(role="author", name=block.text.strip()))
             continue
         found = parse_credit_line(block.text)
@@ -131,6 +134,7 @@ def assemble(lines: list[Block]) -> Body:
             links.append(url.group(1))
             continue
         paragraphs.append(block)
+        prose_seen = prose_seen or is_prose(block)
     paragraphs, edge_credits = _split_edge_credits(paragraphs)
     credits.extend(edge_credits)
     text = PARAGRAPH_SEPARATOR.join(b.text for b in paragraphs)

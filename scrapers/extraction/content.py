@@ -101,10 +101,34 @@ def best_container(
 
 def in_furniture(block: Block, top: etree._Element) -> bool:
     """Inside the chosen container but within a child container named like page furniture."""
-    el = block.owner
-    while el is not None and el is not top:
-        words = attr_text(el)
-        if NEGATIVE_ATTR.search(words):
-            return True
-        el = el.getparent()
-    return False
+    return FurnitureTest(top)(block)
+
+
+class FurnitureTest:
+    """``in_furniture`` for many blocks under one `top`: the walk from a block's owner up to `top`
+    looks for a furniture-named element; blocks share their owners' ancestors, so each element's
+    answer is worked out once."""
+
+    def __init__(self, top: etree._Element) -> None:
+        self._top = top
+        self._known: dict[etree._Element, bool] = {}
+
+    def __call__(self, block: Block) -> bool:
+        known = self._known
+        path = []
+        el = block.owner
+        found = False
+        while el is not None and el is not self._top:
+            answer = known.get(el)
+            if answer is not None:
+                found = answer
+                break
+            path.append(el)
+            if NEGATIVE_ATTR.search(attr_text(el)):
+                found = True
+                break
+            el = el.getparent()
+        # Every element walked holds the same answer: furniture at or above it, or none up to top.
+        for walked in path:
+            known[walked] = found
+        return found

@@ -22,6 +22,7 @@ from scrapers.extraction.config import (
     SURNAMES,
     TITLE_SEPARATORS,
 )
+from scrapers.extraction.document import text_content
 
 _SPACES = re.compile(r"\s+")
 
@@ -60,7 +61,7 @@ AUTHOR_ROLES = ("reporter", "author", "correspondent")
 
 
 def _text(el: etree._Element) -> str:
-    return _SPACES.sub(" ", el.text_content() or "").strip()
+    return _SPACES.sub(" ", text_content(el) or "").strip()
 
 
 def meta_content(root: etree._Element, *keys: str) -> str | None:

@@ -43,6 +43,7 @@ from scrapers.extraction.metadata import (
 from scrapers.extraction.multi import article_containers
 
 EXTRACTOR_VERSION = "1.0.0"
+_WHITESPACE = re.compile(r"\s+")
 
 
 def title_position(blocks: list[Block], title: str | None) -> int | None:
@@ -50,10 +51,15 @@ def title_position(blocks: list[Block], title: str | None) -> int | None:
     (the same words as a link are a teaser or a breadcrumb, not the headline)."""
     if not title:
         return None
-    wanted = re.sub(r"\s+", "", title)
+    wanted = _WHITESPACE.sub("", title)
     plain = None
     for i, block in enumerate(blocks):
-        if block.link_density < MAX_LINK_DENSITY and re.sub(r"\s+", "", block.text) == wanted:
+        # A block's compacted text never has more than block.chars characters.
+        if (
+            block.link_density < MAX_LINK_DENSITY
+            and block.chars >= len(wanted)
+            and _WHITESPACE.sub("", block.text) == wanted
+        ):
             if block.heading:
                 return i
             plain = i if plain is None else plain
@@ -110,12 +116,11 @@ def extract_html(html: str, url: str | None = None) -> list[ExtractedArticle]:
     if top is None:
         return []
     containers = [top] if title_at is not None else article_containers(top, blocks, spans)
-    index = {id(b): i for i, b in enumerate(blocks)}
     page = PageFacts(
         title, title_at if title_at is not None else len(blocks), site, canonical, meta_date, url, raw_title
     )
     if len(containers) == 1:
-        article = _article(blocks, spans, index, top, page)
+        article = _article(blocks, spans, top, page)
         return [article] if article else []
     # Several articles: each has its own headline just above it; page-wide metadata is not theirs.
     articles: list[ExtractedArticle] = []
@@ -125,7 +130,7 @@ def extract_html(html: str, url: str | None = None) -> list[ExtractedArticle]:
         own_title = blocks[headline_at].text if headline_at is not None else title
         own_at = headline_at if headline_at is not None else start - 1
         own = PageFacts(own_title, own_at, site, canonical, None, None, None)
-        article = _article(blocks, spans, index, container, own)
+        article = _article(blocks, spans, container, own)
         if article and all(article.body_text != seen.body_text for seen in articles):
             articles.append(article)
     return articles
@@ -155,14 +160,14 @@ def _subtitle(
 ) -> str | None:
     """A highlight line right under the headline: a heading, a "——" line, or words the <title>
     adds after the headline ("...纾困预计4年为纳税人减负180亿元_网站")."""
-    compact_title = re.sub(r"\s+", "", page_title or "")
+    compact_title = _WHITESPACE.sub("", page_title or "")
     for block in blocks[title_at + 1 : min(first, title_at + 1 + SUBTITLE_SEARCH)]:
         text = block.text
         if DATE_IN_TEXT.search(text) or block.link_density > 0 or block.chars > MAX_HEADLINE_CHARS:
             continue
         if text == title or NOISE_LINES.search(text):
             continue
-        if block.heading or text.startswith(("——", "—", "--")) or re.sub(r"\s+", "", text) in compact_title:
+        if block.heading or text.startswith(("——", "—", "--")) or _WHITESPACE.sub("", text) in compact_title:
             return text
     return None
 
@@ -181,7 +186,6 @@ def _headline_above(blocks: list[Block], start: int) -> int | None:
 def _article(
     blocks: list[Block],
     spans: dict[etree._Element, tuple[int, int]],
-    index: dict[int, int],
     container: etree._Element,
     page: PageFacts,
 ) -> ExtractedArticle | None:
@@ -190,7 +194,9 @@ def _article(
     if sum(b.chars for b in lines if is_prose(b)) < MIN_BODY_PROSE_CHARS:
         return None
     body = assemble(lines)
-    first, last = index[id(lines[0])], index[id(lines[-1])]
+    # Positions of the first and last kept blocks (the same objects as in blocks[start:end]).
+    first = next(i for i in range(start, end) if blocks[i] is lines[0])
+    last = next(i for i in range(end - 1, start - 1, -1) if blocks[i] is lines[-1])
     context = _context(blocks, first, last)
     title, title_at = page.title, page.title_at
     if title_at >= first:  # the <title> names no headline on the page: take the heading above the text
