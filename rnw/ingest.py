@@ -7,12 +7,15 @@ nothing is skipped silently and nothing crashes the batch.
 
 from __future__ import annotations
 
+import itertools
 import mimetypes
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
+from rnw.parallel import ordered_map
 from rnw.rawstore import AppendResult, RawPage, RawStore, Reject, sha256_hex
 from rnw.warc import is_warc, read_warc
 from scrapers.encoding import DecodeError, decode_bytes
@@ -111,23 +114,24 @@ def ingest_paths(
     ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
     """
     total = AppendResult()
-    files = 0
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    for path in iter_files(paths):
-        files += 1
-        if is_warc(path):
-            items: Iterable[RawPage | Reject] = read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES)
-        else:
-            items = [read_file(path, source_id, run_id, now)]
-        for item in items:
-            (pages if isinstance(item, RawPage) else rejects).append(item)
-            if len(pages) + len(rejects) >= batch_size:
-                total += store.append(pages, rejects)
-                pages, rejects = [], []
-            if progress:
-                progress(1)
+    files = list(iter_files(paths))
+    archives = {path for path in files if is_warc(path)}
+    single = partial(read_file, source_id=source_id, run_id=run_id, now=now)
+    # Decoding (charset detection) is the cost of a file: files are read on the worker pool.
+    items: Iterable[RawPage | Reject] = itertools.chain(
+        ordered_map(single, (path for path in files if path not in archives)),
+        *(read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES) for path in files if path in archives),
+    )
+    for item in items:
+        (pages if isinstance(item, RawPage) else rejects).append(item)
+        if len(pages) + len(rejects) >= batch_size:
+            total += store.append(pages, rejects)
+            pages, rejects = [], []
+        if progress:
+            progress(1)
     if pages or rejects:
         total += store.append(pages, rejects)
-    return IngestReport(files=files, result=total)
+    return IngestReport(files=len(files), result=total)

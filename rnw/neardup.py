@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from datasketch import MinHash, MinHashLSH
 
 SHINGLE_CHARS = 5
@@ -136,53 +137,98 @@ def signature_rows(texts: Iterable[Text]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)
 
 
-def cluster_signatures(
+PAIR_SCHEMA = pa.schema(
+    [("body_hash", pa.string()), ("other_hash", pa.string()), ("similarity", pa.float64())]
+)
+
+
+def near_duplicate_pairs(
     signatures: pa.Table,
+    new: set[str],
     texts_of: Callable[[list[str]], dict[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pa.Table:
-    """Map every body hash to its cluster's canonical body hash and its similarity to it.
+    """The near-duplicate pairs that involve a ``new`` body, and one marker row per new body.
 
-    LSH on the stored signatures finds candidate pairs; only bodies in a candidate pair are read
-    (``texts_of``) for the exact Jaccard check, so the cost of a build grows with the new bodies and
-    the near-duplicates, not with every body in the warehouse.
+    Candidates are pairs sharing an LSH band with a likely MinHash estimate; each is checked on the
+    exact Jaccard of the shingle sets, read (``texts_of``) for candidate bodies only. A pair is
+    checked once, when the later of its bodies arrives, so a build's cost follows its new bodies.
+    Rows: (body_hash, other_hash, similarity) with body_hash < other_hash for every accepted pair,
+    and (new body, NULL, NULL) marking each new body as placed. Rejected pairs are not kept: neither
+    body is new again, so they are never asked again.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
     signatures = signatures.sort_by("body_hash")
     hashes = signatures.column("body_hash").to_pylist()
-    counts = dict(zip(hashes, signatures.column("shingle_count").to_pylist(), strict=True))
-    values = _signature_matrix(signatures)
-    pairs = _likely_pairs(values, threshold)
+    is_new = np.fromiter((h in new for h in hashes), dtype=bool, count=len(hashes))
+    pairs = _likely_pairs(_signature_matrix(signatures), threshold, is_new)
     candidates = [(hashes[a], hashes[b]) for a, b in pairs.tolist()]
     involved = sorted({h for pair in candidates for h in pair})
     sets = {h: shingles(t) for h, t in texts_of(involved).items()} if involved else {}
-    groups = _UnionFind()
-    for body_hash in hashes:
-        groups.find(body_hash)
+    rows = []
     for a, b in candidates:
-        # Pairs already joined need no check; the exact check runs on the rest only.
-        if groups.find(a) != groups.find(b) and jaccard(sets[a], sets[b]) >= threshold:
+        similarity = jaccard(sets[a], sets[b])
+        if similarity >= threshold:
+            rows.append({"body_hash": a, "other_hash": b, "similarity": round(similarity, 6)})
+    rows += [
+        {"body_hash": h, "other_hash": None, "similarity": None}
+        for h, fresh in zip(hashes, is_new.tolist(), strict=True)
+        if fresh
+    ]
+    return pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+
+
+def cluster_pairs(
+    signatures: pa.Table, pairs: pa.Table, texts_of: Callable[[list[str]], dict[str, str]]
+) -> pa.Table:
+    """Map every body hash to its cluster's canonical body hash and its similarity to it.
+
+    Clusters are the connected components of the accepted pairs, so they depend only on the set of
+    bodies, never on the order they arrived in; the canonical body has the most shingles (then the
+    smallest hash). A member's similarity comes from its stored pair with the canonical body, and is
+    computed from the texts only when the two are joined through others.
+    """
+    hashes = signatures.column("body_hash").to_pylist()
+    counts = dict(zip(hashes, signatures.column("shingle_count").to_pylist(), strict=True))
+    known: dict[tuple[str, str], float] = {}
+    groups = _UnionFind()
+    for row in pairs.filter(pc.is_valid(pairs.column("other_hash"))).to_pylist():
+        a, b = row["body_hash"], row["other_hash"]
+        if a in counts and b in counts:
+            known[(a, b)] = row["similarity"]
             groups.union(a, b)
     members: dict[str, list[str]] = {}
-    for body_hash in hashes:
+    for body_hash in sorted(hashes):
         members.setdefault(groups.find(body_hash), []).append(body_hash)
+    canonical_of = {h: min(group, key=lambda m: (-counts[m], m)) for group in members.values() for h in group}
+    unknown = [(h, c) for h, c in canonical_of.items() if h != c and (min(h, c), max(h, c)) not in known]
+    needed = sorted({body for pair in unknown for body in pair})
+    sets = {h: shingles(t) for h, t in texts_of(needed).items()} if needed else {}
     rows = []
-    for group in members.values():
-        canonical = min(group, key=lambda h: (-counts[h], h))
-        for body_hash in group:
-            similarity = 1.0 if body_hash == canonical else jaccard(sets[body_hash], sets[canonical])
-            rows.append(
-                {"body_hash": body_hash, "cluster_hash": canonical, "similarity": round(similarity, 6)}
-            )
+    for body_hash in sorted(hashes):
+        canonical = canonical_of[body_hash]
+        if body_hash == canonical:
+            similarity = 1.0
+        else:
+            pair = (min(body_hash, canonical), max(body_hash, canonical))
+            similarity = known.get(pair)
+            if similarity is None:
+                similarity = round(jaccard(sets[body_hash], sets[canonical]), 6)
+        rows.append({"body_hash": body_hash, "cluster_hash": canonical, "similarity": similarity})
     return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
 
 
 def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.Table:
-    """Cluster texts held in memory (signatures computed on the spot)."""
+    """Cluster texts held in memory (signatures computed on the spot, every text new)."""
     by_hash = {t.body_hash: t.body_text for t in texts}
     signatures = signature_rows(Text(h, t) for h, t in by_hash.items())
-    return cluster_signatures(signatures, lambda wanted: {h: by_hash[h] for h in wanted}, threshold)
+
+    def texts_of(wanted: list[str]) -> dict[str, str]:
+        return {h: by_hash[h] for h in wanted}
+
+    pairs = near_duplicate_pairs(signatures, set(by_hash), texts_of, threshold)
+    return cluster_pairs(signatures, pairs, texts_of)
 
 
 def signature_batches(batches: Iterable[pa.RecordBatch]) -> pa.Table:
@@ -200,9 +246,9 @@ def _signature_matrix(signatures: pa.Table) -> np.ndarray:
     return column.flatten().to_numpy(zero_copy_only=False).reshape(len(column), -1)
 
 
-def _likely_pairs(values: np.ndarray, threshold: float) -> np.ndarray:
-    """Index pairs (i < j) that share an LSH band, keeping those whose MinHash estimate is within
-    ``ESTIMATE_MARGIN`` of the threshold: the exact check then runs on likely pairs only.
+def _likely_pairs(values: np.ndarray, threshold: float, is_new: np.ndarray) -> np.ndarray:
+    """Index pairs (i < j), at least one of them new, that share an LSH band and whose MinHash
+    estimate is within ``ESTIMATE_MARGIN`` of the threshold: the exact check runs on these only.
 
     The bands are those datasketch's ``MinHashLSH`` chooses for the threshold, bucketed with numpy
     (one sort per band instead of a Python dict entry per body and band). With 128 permutations the
@@ -222,9 +268,16 @@ def _likely_pairs(values: np.ndarray, threshold: float) -> np.ndarray:
         starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
         sizes = np.diff(np.r_[starts, count])
         for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            members = np.sort(order[start : start + size])
-            first, second = np.triu_indices(size, 1)
-            codes.append(members[first] * count + members[second])
+            members = order[start : start + size]
+            fresh = members[is_new[members]]
+            if fresh.size == 0:
+                continue
+            first = np.repeat(fresh, size)
+            second = np.tile(members, fresh.size)
+            distinct = first != second
+            low = np.minimum(first, second)[distinct]
+            high = np.maximum(first, second)[distinct]
+            codes.append(low * count + high)
     if not codes:
         return np.empty((0, 2), dtype=np.int64)
     unique = np.unique(np.concatenate(codes))

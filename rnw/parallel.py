@@ -1,9 +1,10 @@
-"""Run a per-batch Python function of a dbt model on every core, streaming its output.
+"""Run the per-page and per-article Python of ingest and of dbt's models on every core.
 
 dbt-duckdb runs Python models in the dbt process, one GIL for all of them: extraction and
 enrichment, pure Python per article, would use one core of the machine. This hands record batches
 to a pool of worker processes and gives dbt a ``RecordBatchReader`` that yields results in input
 order as they arrive, so neither the input nor the output of a model is ever held whole in memory.
+Ingest decodes files the same way (``ordered_map``).
 
 The pool is started with ``spawn`` (never ``fork``: the dbt process holds DuckDB connections and
 threads, and a forked child would inherit the run lock's file descriptor). It is created on first
@@ -15,12 +16,16 @@ more than it saves.
 from __future__ import annotations
 
 import atexit
+import itertools
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -29,6 +34,9 @@ from rnw.settings import Settings
 # The library functions take an iterable of batches (a whole model input in tests); a task is one.
 BatchFunction = Callable[[Iterable[pa.RecordBatch]], pa.Table]
 
+PARENT_CHECK_SECONDS = 1.0
+T = TypeVar("T")
+R = TypeVar("R")
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -44,9 +52,27 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None or getattr(_pool, "_broken", False):  # a killed worker breaks a pool for good
-            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
         return _pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: a SIGKILLed run (the kill tests, an operator's kill -9) gives its workers
+    no chance to be told, and they would wait on their task queue forever, so each one watches its
+    parent and leaves when it is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rnw-parent-watch", daemon=True).start()
 
 
 def _rebatch(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
@@ -83,7 +109,8 @@ def map_batches(
     if head_rows < min_parallel_rows or workers == 1:
         results = (function([batch]) for batch in chained)
     else:
-        results = _ordered(_shared_pool(workers), function, chained, in_flight=2 * workers)
+        tasks = ([batch] for batch in chained)
+        results = _ordered(_shared_pool(workers), function, tasks, in_flight=2 * workers)
     return pa.RecordBatchReader.from_batches(schema, _as_batches(results, schema))
 
 
@@ -93,16 +120,40 @@ def _chain(head: list[pa.RecordBatch], rest: Iterator[pa.RecordBatch]) -> Iterat
 
 
 def _ordered(
-    pool: ProcessPoolExecutor, function: BatchFunction, batches: Iterator[pa.RecordBatch], in_flight: int
-) -> Iterator[pa.Table]:
-    """Results in submission order with at most ``in_flight`` batches queued: memory stays flat."""
-    pending: deque[Future[pa.Table]] = deque()
-    for batch in batches:
-        pending.append(pool.submit(function, [batch]))
+    pool: ProcessPoolExecutor, function: Callable[[T], R], tasks: Iterator[T], in_flight: int
+) -> Iterator[R]:
+    """Results in submission order with at most ``in_flight`` tasks queued: memory stays flat."""
+    pending: deque[Future[R]] = deque()
+    for task in tasks:
+        pending.append(pool.submit(function, task))
         if len(pending) >= in_flight:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def ordered_map(function: Callable[[T], R], items: Iterable[T], *, chunk: int = 32) -> Iterator[R]:
+    """``function`` over ``items`` in order, on the worker pool in chunks once there are at least
+    ``parallel_min_rows`` items (ingest decodes files this way); in-process below that."""
+    settings = Settings()
+    workers = worker_count(settings)
+    source = iter(items)
+    head = list(itertools.islice(source, settings.parallel_min_rows))
+    if len(head) < settings.parallel_min_rows or workers == 1:
+        yield from map(function, itertools.chain(head, source))
+        return
+    chunks = _chunked(itertools.chain(head, source), chunk)
+    for results in _ordered(_shared_pool(workers), partial(_apply, function), chunks, in_flight=2 * workers):
+        yield from results
+
+
+def _apply(function: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [function(item) for item in chunk]
+
+
+def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
 
 
 def _as_batches(tables: Iterable[pa.Table], schema: pa.Schema) -> Iterator[pa.RecordBatch]:

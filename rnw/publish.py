@@ -38,7 +38,7 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
         leftover.unlink()  # a publish killed before its rename; the caller holds the run lock
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config={"memory_limit": settings.duckdb_memory_limit})
     try:
         con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
         con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")

@@ -162,8 +162,11 @@ def headers_json(headers: dict[str, str] | None) -> str | None:
 class RawStore:
     """Batch writer and reader for ``raw.duckdb``; each call opens and closes its own connection."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_limit: str | None = None) -> None:
+        from rnw.settings import Settings
+
         self.path = path
+        self.memory_limit = memory_limit or Settings().duckdb_memory_limit
         with self._connect() as con:
             con.execute(SCHEMA)
 
@@ -173,7 +176,7 @@ class RawStore:
         every checkpoint, and with the default 122,880 rows that row group holds every page ever
         stored, so each appended batch would rewrite the whole store (3 s per 200 pages at 10k pages,
         growing with the store). With 2,048 rows a batch rewrites at most ~2,000 pages."""
-        con = duckdb.connect()
+        con = duckdb.connect(config={"memory_limit": self.memory_limit})
         try:
             options = f"ROW_GROUP_SIZE {RAW_ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
             path = str(self.path).replace("'", "''")

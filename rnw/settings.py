@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
     workers: int | None = None
     parallel_min_rows: int = 200
+    # DuckDB's buffer cache otherwise grows to 80% of RAM as builds read the archive; above this it
+    # evicts or spills to disk (dbt's profile, the raw store and publish all use it).
+    duckdb_memory_limit: str = "1GB"
     # Sent in the User-Agent so site operators can reach whoever runs the crawler.
     contact_url: str = "https://github.com/regional-news-warehouse/rnw"
     # Only the tests and benchmarks (simulated sites on 127.0.0.0/8) turn this on.
@@ -71,6 +74,7 @@ class Settings(BaseSettings):
     def export_env(self) -> None:
         """dbt's profiles.yml and Prefect's local API read these from the environment."""
         os.environ["RNW_HOME"] = str(self.home_dir)
+        os.environ["RNW_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
         os.environ.setdefault("PREFECT_HOME", str(self.home_dir / "prefect"))
 
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import random
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from rnw.articles import fold_key
-from rnw.neardup import Text, cluster, jaccard, shingles
+from rnw.neardup import (
+    Text,
+    cluster,
+    cluster_pairs,
+    jaccard,
+    near_duplicate_pairs,
+    shingles,
+    signature_rows,
+)
 from scrapers.textdump import split_text_dump
 
 
@@ -65,3 +75,41 @@ def test_threshold_is_respected(bodies: list[str]) -> None:
     assert len({c for c, _ in as_map(texts, threshold=similarity - 0.05).values()}) == 1
     with pytest.raises(ValueError):
         cluster(texts, threshold=0)
+
+
+def test_pairs_placed_in_two_builds_give_the_clusters_of_one(bodies: list[str]) -> None:
+    """The nightly path: bodies already placed are not checked again, yet the clusters equal a
+    full build's, whichever bodies arrive first."""
+    original, _, other = bodies
+    texts = {
+        fold_key(t): t
+        for t in (
+            original,
+            syndicated_copy(original),
+            other,
+            syndicated_copy(other),
+            other[: len(other) // 2],
+        )
+    }
+    signatures = signature_rows(Text(h, t) for h, t in texts.items())
+
+    def texts_of(wanted: list[str]) -> dict[str, str]:
+        return {h: texts[h] for h in wanted}
+
+    everything = cluster_pairs(signatures, near_duplicate_pairs(signatures, set(texts), texts_of), texts_of)
+    assert len(set(everything.column("cluster_hash").to_pylist())) < len(texts), "nothing folded"
+    for seed in range(4):
+        order = sorted(texts)
+        random.Random(seed).shuffle(order)
+        first, later = set(order[:2]), set(order[2:])
+        earlier = signatures.filter(pc.is_in(signatures.column("body_hash"), pa.array(sorted(first))))
+        pairs = pa.concat_tables(
+            [
+                near_duplicate_pairs(earlier, first, texts_of),
+                near_duplicate_pairs(signatures, later, texts_of),
+            ]
+        )
+        assert pairs.filter(pc.is_null(pairs.column("other_hash"))).num_rows == len(texts), "each placed once"
+        assert cluster_pairs(signatures, pairs, texts_of).sort_by("body_hash") == everything.sort_by(
+            "body_hash"
+        )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
 import pyarrow as pa
 import pytest
 
 from rnw import enrich
 from rnw.parallel import map_batches
+from rnw.settings import REPO_ROOT
 from scrapers.textdump import split_text_dump
-
 
 
 @pytest.fixture()
@@ -30,7 +37,9 @@ def articles(sample_text: str) -> pa.Table:
 def _run(monkeypatch: pytest.MonkeyPatch, table: pa.Table, workers: int, min_rows: int) -> list[dict]:
     monkeypatch.setenv("RNW_WORKERS", str(workers))
     monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", str(min_rows))
-    reader = map_batches(enrich.regions, table.to_batches(max_chunksize=7), enrich.REGIONS_SCHEMA, task_rows=3)
+    reader = map_batches(
+        enrich.regions, table.to_batches(max_chunksize=7), enrich.REGIONS_SCHEMA, task_rows=3
+    )
     return reader.read_all().to_pylist()
 
 
@@ -55,3 +64,47 @@ def test_worker_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch, articl
     broken = articles.drop_columns(["body_text"])  # enrich.regions needs it: KeyError in the worker
     with pytest.raises(KeyError, match="body_text"):
         _run(monkeypatch, broken, workers=2, min_rows=1)
+
+
+def test_ingest_on_the_pool_stages_what_in_process_ingest_stages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from rnw.ingest import ingest_paths
+    from rnw.rawstore import RawStore
+
+    pages = REPO_ROOT / "tests" / "fixtures" / "extraction" / "pages"
+    staged = {}
+    for workers in (1, 2):
+        monkeypatch.setenv("RNW_WORKERS", str(workers))
+        monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "2")
+        store = RawStore(tmp_path / f"raw-{workers}.duckdb")
+        report = ingest_paths(store, [pages], source_id="files", run_id="r", batch_size=3)
+        assert report.result.pages_new == report.files > 2
+        with duckdb.connect(str(store.path), read_only=True) as con:
+            staged[workers] = con.sql(
+                "SELECT page_id, uri, detected_encoding, text FROM pages ORDER BY 1"
+            ).fetchall()
+    assert staged[1] == staged[2]
+
+
+def test_workers_leave_when_their_run_is_killed() -> None:
+    """A SIGKILLed run cannot shut its pool down: the workers must notice and exit on their own."""
+    script = (
+        "import os, signal\n"
+        "os.environ.update(RNW_WORKERS='2', RNW_PARALLEL_MIN_ROWS='1')\n"
+        "from rnw import parallel\n"
+        "if __name__ == '__main__':\n"
+        "    assert list(parallel.ordered_map(abs, range(-40, 0)))[0] == 40\n"
+        "    print(' '.join(map(str, parallel._pool._processes)), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=REPO_ROOT
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "orphaned workers still running"
