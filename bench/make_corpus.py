@@ -375,10 +375,16 @@ def make_sources(pages: int, count: int | None = None) -> list[CorpusSource]:
 def generate(out: Path, pages: int, *, seed: int = 7, sources: int | None = None) -> dict:
     """Write ``pages`` pages under ``out/<source>/`` and ``out/manifest.jsonl``; return the description.
 
-    A folder already holding the same corpus (same pages, seed and sources) is reused as it is.
+    A folder already holding the same corpus (same pages, seed, sources and seed pages) is reused.
     """
     corpus_sources = make_sources(pages, sources)
-    wanted = {"pages": pages, "seed": seed, "sources": [asdict(s) for s in corpus_sources]}
+    seeds = load_seeds()
+    wanted = {
+        "pages": pages,
+        "seed": seed,
+        "sources": [asdict(s) for s in corpus_sources],
+        "seed_pages": [s.name for s in seeds],
+    }
     described = out / DESCRIPTION
     if described.exists() and (out / MANIFEST).exists():
         old = json.loads(described.read_text(encoding="utf-8"))
@@ -387,7 +393,7 @@ def generate(out: Path, pages: int, *, seed: int = 7, sources: int | None = None
     out.mkdir(parents=True, exist_ok=True)
     for source in corpus_sources:
         (out / source.id).mkdir(exist_ok=True)
-    generator = Generator(load_seeds(), corpus_sources, seed)
+    generator = Generator(seeds, corpus_sources, seed)
     started = time.monotonic()
     total_bytes = 0
     near = 0
@@ -400,7 +406,6 @@ def generate(out: Path, pages: int, *, seed: int = 7, sources: int | None = None
     description = {
         **wanted,
         "near_duplicates": near,
-        "seed_pages": [s.name for s in generator.seeds],
         "bytes": total_bytes,
         "seconds": round(time.monotonic() - started, 2),
     }
