@@ -77,15 +77,13 @@ def flatten(root: etree._Element) -> tuple[list[Block], dict[etree._Element, tup
     owners: list[etree._Element] = [root]
     in_a = in_h = in_em = 0  # depth of open <a>, heading and <strong>/<b> elements
     kind_of = _TAG_KIND.get  # comments and processing instructions (tag not a str) are kind 0
-    spaces = _SPACES.sub
 
     for action, el in etree.iterwalk(root, events=("start", "end")):
         if action == "start":
             kind = kind_of(el.tag, 0)
             if kind & _BLOCK:
                 if n_all:
-                    text = spaces(" ", "".join(buf)).strip()
-                    blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
+                    blocks.append(_block(buf, n_all, n_link, n_emph, owners[-1], in_h > 0))
                 buf.clear()
                 n_all = n_link = n_emph = 0
                 owners.append(el)
@@ -102,8 +100,7 @@ def flatten(root: etree._Element) -> tuple[list[Block], dict[etree._Element, tup
             kind = kinds.pop()
             if kind & _BLOCK:
                 if n_all:
-                    text = spaces(" ", "".join(buf)).strip()
-                    blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
+                    blocks.append(_block(buf, n_all, n_link, n_emph, owners[-1], in_h > 0))
                 buf.clear()
                 n_all = n_link = n_emph = 0
                 owners.pop()
@@ -127,6 +124,11 @@ def flatten(root: etree._Element) -> tuple[list[Block], dict[etree._Element, tup
             else:
                 buf.append(" ")
     if n_all:
-        text = spaces(" ", "".join(buf)).strip()
-        blocks.append(Block(text, n_all, n_link, owners[-1], in_h > 0, n_emph >= n_all))
+        blocks.append(_block(buf, n_all, n_link, n_emph, owners[-1], in_h > 0))
     return blocks, spans
+
+
+def _block(
+    buf: list[str], n_all: int, n_link: int, n_emph: int, owner: etree._Element, in_heading: bool
+) -> Block:
+    return Block(_SPACES.sub(" ", "".join(buf)).strip(), n_all, n_link, owner, in_heading, n_emph >= n_all)
