@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import TypeVar
 
 from rnw.indicators import config, seeds
@@ -27,11 +28,31 @@ class Span:
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=1024)
 def enclosing(text: str, start: int, end: int, stops: str) -> Span:
-    """The stretch of text around [start, end) bounded by any of the stop characters."""
-    left = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
-    rights = [i for i in (text.find(ch, end) for ch in stops) if i != -1]
-    return Span(left, min(rights, default=len(text)))
+    """The stretch of text around [start, end) bounded by any of the stop characters.
+
+    Cached: each quantity asks for its clause and sentence several times (Span is immutable)."""
+    if start < 0 or end < 0 or not stops:  # str.rfind/find read negative bounds from the end
+        left = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
+        rights = [i for i in (text.find(ch, end) for ch in stops) if i != -1]
+        return Span(left, min(rights, default=len(text)))
+    # One regex search each way instead of a find per stop character; the last stop before start is the
+    # first one at or after len(text) - start in the reversed text.
+    stop = _stop_re(stops)
+    before = stop.search(_reversed(text), len(text) - start)
+    after = stop.search(text, end)
+    return Span(len(text) - before.start() if before else 0, after.start() if after else len(text))
+
+
+@lru_cache(maxsize=8)
+def _reversed(text: str) -> str:
+    return text[::-1]
+
+
+@lru_cache(maxsize=64)
+def _stop_re(stops: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(ch) for ch in dict.fromkeys(stops)) + "]")
 
 
 def _nearest(
@@ -108,9 +129,8 @@ def _region_order(text: str, quantity: Span, mentions: Sequence[RegionMention]) 
     if origin is not None:
         return origin
     for mention in coded:
-        gap = text[quantity.end : mention[0]]
         after_unit = quantity.end <= mention[0] <= quantity.end + config.REGION_AFTER_UNIT_CHARS
-        if after_unit and not any(ch in config.PHRASE_END for ch in gap):
+        if after_unit and not any(ch in config.PHRASE_END for ch in text[quantity.end : mention[0]]):
             return mention
         if quantity.start - config.REGION_BEFORE_NUMBER_CHARS <= mention[1] <= quantity.start:
             return mention
@@ -300,16 +320,28 @@ def with_scope_words(
     全国/全球/美国 are places no regional code describes (code None, so the primary region stays off).
     Such words and uncoded regions inside a short quoted name (“国投京津冀协同创新……基金”, “全国文明
     城市”) name a thing, not its place, and are dropped."""
-    taken = [(m[0], m[1]) for m in mentions]
+    taken = sorted((m[0], m[1]) for m in mentions)
+    starts = [start for start, _ in taken]
+    furthest = list(accumulate((end for _, end in taken), max))  # furthest end among taken[: i + 1]
     added: list[RegionMention] = []
     for m in _scope_re().finditer(text):
-        if any(start < m.end() and m.start() < end for start, end in taken):
+        # overlaps a taken span: one starting before m ends that ends after m starts
+        before_end = bisect_left(starts, m.end())
+        if before_end and furthest[before_end - 1] > m.start():
             continue
         scope = seeds.scope_words()[m.group()]
         added.append((m.start(), m.end(), primary_region if scope == "self" else None))
     found = sorted([*mentions, *added], key=lambda mention: mention[0])
+    # Quoted names do not overlap and come in order, so their ends ascend too: of the names starting
+    # before a mention, the last one reaches furthest.
     names = [(q.start(), q.end()) for q in _quoted_name_re().finditer(text)]
-    return [m for m in found if m[2] is not None or not any(s < m[0] and m[1] < e for s, e in names)]
+    name_starts = [start for start, _ in names]
+
+    def in_name(mention: RegionMention) -> bool:
+        at = bisect_left(name_starts, mention[0])
+        return at > 0 and mention[1] < names[at - 1][1]
+
+    return [m for m in found if m[2] is not None or not in_name(m)]
 
 
 @cache

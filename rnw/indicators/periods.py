@@ -8,17 +8,21 @@ present (目前).
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rnw.indicators import config, seeds
 from rnw.indicators.numerals import parse_chinese
 
+# Each pattern opens with a lookahead on the characters every match starts with: it changes no match but
+# lets the regex engine skip the rest of the text quickly.
 _ABSOLUTE_RE = re.compile(
+    r"(?=[\d〇零○一二三四五六七八九])(?:"
     r"(?<![\d.])(?P<year>\d{4})(?=\s?(?:年|[上下]半年|(?:和|、|至|到|—|-|~|～)\s?\d{4}\s?年))"
     r"|(?P<cn>[〇零○一二三四五六七八九]{4})(?=年)"
-    r"|(?<![\d.])(?P<short>\d{2})(?=年[月底初末中获代度])"
+    r"|(?<![\d.])(?P<short>\d{2})(?=年[月底初末中获代度]))"
 )
 _PLAN_RE = re.compile(
-    r"[“\"]?(?P<n>十[一二三四五六七八九]?|[六七八九])五[”\"]?(?P<tail>期末|末|期间|时期|以来|规划)?"
+    r"(?=[“\"十六七八九])[“\"]?(?P<n>十[一二三四五六七八九]?|[六七八九])五[”\"]?(?P<tail>期末|末|期间|时期|以来|规划)?"
 )
 
 
@@ -43,8 +47,13 @@ def _plan_years(numeral: str) -> tuple[int, int] | None:
     return start, start + 4
 
 
-def _word_re(words: list[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def _word_re_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
+
+
+def _word_re(words: list[str]) -> re.Pattern[str]:
+    return _word_re_of(tuple(words))
 
 
 def find_periods(text: str, published: date | None) -> list[PeriodMention]:

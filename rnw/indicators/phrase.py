@@ -6,6 +6,7 @@ The measured thing is the noun phrase before the number in its clause ("PM2.5年
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from rnw.indicators import config, seeds
 from rnw.indicators.attribution import enclosing
@@ -17,20 +18,28 @@ _LEVEL_MARKERS = ("至", "到", "为")
 
 
 def _strip(phrase: str, removable: Sequence[tuple[int, int]], offset: int) -> str:
-    chars = list(phrase)
-    for start, end in removable:
-        for i in range(max(start, offset), min(end, offset + len(chars))):
-            chars[i - offset] = ""
-    text = "".join(chars)
+    limit = offset + len(phrase)
+    cut = [(start, end) for start, end in removable if start < limit and end > offset and start < end]
+    if cut:
+        chars = list(phrase)
+        for start, end in cut:
+            for i in range(max(start, offset), min(end, limit)):
+                chars[i - offset] = ""
+        text = "".join(chars)
+    else:
+        text = phrase
     changed = True
     while changed and text:
         changed = False
-        for word in config.PHRASE_TRAILING_NOISE:
-            if text.endswith(word):
-                text, changed = text[: -len(word)], True
-        for word in config.PHRASE_LEADING_NOISE:
-            if text.startswith(word):
-                text, changed = text[len(word) :], True
+        # a pass over the words changes nothing unless one of them ends (starts) the text as it stands
+        if text.endswith(config.PHRASE_TRAILING_NOISE):
+            for word in config.PHRASE_TRAILING_NOISE:
+                if text.endswith(word):
+                    text, changed = text[: -len(word)], True
+        if text.startswith(config.PHRASE_LEADING_NOISE):
+            for word in config.PHRASE_LEADING_NOISE:
+                if text.startswith(word):
+                    text, changed = text[len(word) :], True
         stripped = text.strip(" \u3000的“”\"'")
         changed = changed or stripped != text
         text = stripped
@@ -53,30 +62,45 @@ def change_kind(text: str, quantity: Quantity, is_future: bool) -> str:
         return "rank"
     clause = enclosing(text, quantity.char_start, quantity.char_end, config.CLAUSE_END)
     before = text[clause.start : quantity.char_start]
-    cues = seeds.change_cues()
-    for cue in sorted(cues, key=len, reverse=True):
+    cues = _cues_longest_first() if _cue_re().search(before) else ()  # no cue in the clause: none to try
+    for cue, kind in cues:
         at = before.rfind(cue)
         if at == -1:
             continue
-        kind, gap = cues[cue], before[at + len(cue) :]
+        gap = before[at + len(cue) :]
         if (
             kind in ("increase", "decrease")
             and _DIRECT_CHANGE_GAP.match(gap)
             and not gap.startswith(_LEVEL_MARKERS)
         ):
             return kind
-    if quantity.dimension.startswith("percent") and any(
-        cues[cue] == "share" and cue in before for cue in cues
-    ):
+    if quantity.dimension.startswith("percent") and any(cue in before for cue in _cues_of("share")):
         return "share"
     sentence = enclosing(text, quantity.char_start, quantity.char_end, config.SENTENCE_END)
     sentence_before = text[sentence.start : quantity.char_start]
-    if is_future or any(cues[cue] == "target" and cue in sentence_before for cue in cues):
+    if is_future or any(cue in sentence_before for cue in _cues_of("target")):
         return "target"
     if quantity.dimension in config.DURATION_DIMENSIONS:
         return "duration"
     if quantity.dimension == "count":
         return "count"
-    if any(cues[cue] == "rank" and before.endswith(cue) for cue in cues):
+    if before.endswith(_cues_of("rank")):
         return "rank"
     return "level"
+
+
+@cache
+def _cues_longest_first() -> tuple[tuple[str, str], ...]:
+    """(cue, change kind) pairs, longest cue first (ties in seed order)."""
+    cues = seeds.change_cues()
+    return tuple((cue, cues[cue]) for cue in sorted(cues, key=len, reverse=True))
+
+
+@cache
+def _cue_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(cue) for cue in seeds.change_cues()))
+
+
+@cache
+def _cues_of(kind: str) -> tuple[str, ...]:
+    return tuple(cue for cue, cue_kind in seeds.change_cues().items() if cue_kind == kind)

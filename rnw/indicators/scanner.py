@@ -14,7 +14,11 @@ from rnw.indicators.numerals import CHINESE_NUMERAL_CHARS, fold_width, parse_ara
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = rf"[{CHINESE_NUMERAL_CHARS}]+(?:点[零〇一二三四五六七八九]+)?"
-_NUMBER_RE = re.compile(rf"(?P<pct>百分之)?(?:(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE}))")
+# The lookahead changes no match (every number starts with a digit or a numeral, 百分之 with 百) but lets
+# the regex engine skip the text between numbers quickly.
+_NUMBER_RE = re.compile(
+    rf"(?=[\d{CHINESE_NUMERAL_CHARS}])(?P<pct>百分之)?(?:(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE}))"
+)
 _ARABIC_AT = re.compile(_ARABIC)
 _CHINESE_AT = re.compile(_CHINESE)
 _MAGNITUDE_ONLY = set("十百千万亿")
@@ -23,6 +27,14 @@ _YEAR_FOLLOWERS = re.compile(r"\s?(?:年|[上下]半年|(?:和|、|至|到|—|-
 _CHINESE_MAGNITUDE_TAIL = ("万亿", "亿", "万")
 _OPEN_QUOTES = "“\"'‘「"
 _CLOSE_QUOTES = "”\"'’」"
+_RANGE_SEPARATOR_HEADS = frozenset(separator[0] for separator in config.RANGE_SEPARATORS)
+# Chinese numerals that, written alone, never start a quantity, so find_quantities skips them unread: 一 and
+# 零 (〇, ○) are determiners or word parts (_is_trap), 百/千/万/亿 alone are words (_chinese_number).
+_NEVER_ALONE = frozenset(
+    [ch for ch in "零〇○一" if parse_chinese(ch) in config.CHINESE_DETERMINER_VALUES]
+    + sorted(_MAGNITUDE_ONLY - {"十"})
+)
+_IDIOM_RE = re.compile("|".join(re.escape(idiom) for idiom in config.IDIOM_TRAPS) or "(?!)")
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,7 @@ class Quantity:
     normalized_value: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Number:
     start: int
     end: int
@@ -87,10 +99,40 @@ def _is_digit_string(text: str) -> bool:
 
 
 def _longest_prefix(text: str, pos: int, table: dict) -> str:
-    for size in range(min(8, len(text) - pos), 0, -1):
-        if text[pos : pos + size] in table:
+    """The longest key of table (at most 8 characters) that text has at pos, or ""."""
+    if pos < 0:  # not reached from this module; the plain scan keeps the meaning of a negative index
+        for size in range(min(8, len(text) - pos), 0, -1):
+            if text[pos : pos + size] in table:
+                return text[pos : pos + size]
+        return ""
+    index = _PREFIX_INDEXES.get(id(table))
+    if index is None or index[0] is not table:
+        index = _prefix_index(table)
+    if text[pos : pos + 1] not in index[1]:
+        return ""
+    sizes = index[2]
+    room = len(text) - pos
+    for size in sizes:
+        if size <= room and text[pos : pos + size] in table:
             return text[pos : pos + size]
     return ""
+
+
+# The lookup tables (seeds.units(), seeds.magnitudes()) are built once and never changed: their first
+# characters and key lengths are worked out once too.
+_PREFIX_INDEXES: dict[int, tuple[dict, frozenset[str], tuple[int, ...]]] = {}
+
+
+def _prefix_index(table: dict) -> tuple[dict, frozenset[str], tuple[int, ...]]:
+    """The table with the first characters and lengths (longest first, at most 8) of its string keys."""
+    keys = [key for key in table if isinstance(key, str) and 0 < len(key) <= 8]
+    index = (
+        table,
+        frozenset(key[0] for key in keys),
+        tuple(sorted({len(key) for key in keys}, reverse=True)),
+    )
+    _PREFIX_INDEXES[id(table)] = index
+    return index
 
 
 def _skip_approximator(text: str, pos: int) -> int:
@@ -127,17 +169,18 @@ def _read_denominator(folded: str, pos: int) -> tuple[seeds.UnitSpec | None, int
 
 
 def _is_year(folded: str, number: _Number) -> bool:
-    after = folded[number.end :]
+    end = number.end  # what follows is read in place: slicing off the rest of the text costs per number
     if number.is_chinese:
         # 二〇二一年, 八一年: digits read one by one name a year
-        return _is_digit_string(number.text) and after.startswith("年")
+        return _is_digit_string(number.text) and folded.startswith("年", end)
     if "." in number.text or "," in number.text:
         return False
     if len(number.text) == 4 and 1000 <= number.value <= 2100:
-        return bool(_YEAR_FOLLOWERS.match(after))
-    if len(number.text) == 2 and after.startswith("年"):
+        return bool(_YEAR_FOLLOWERS.match(folded, end))
+    if len(number.text) == 2 and folded.startswith("年", end):
         short_year = number.text.startswith("0")
-        return short_year or (after[1:2] != "" and after[1] in config.SHORT_YEAR_FOLLOWERS)
+        follower = folded[end + 1 : end + 2]
+        return short_year or (follower != "" and follower in config.SHORT_YEAR_FOLLOWERS)
     return False
 
 
@@ -158,7 +201,7 @@ def _is_trap(folded: str, number: _Number) -> bool:
         if number.value in config.CHINESE_DETERMINER_VALUES and not number.magnitude:
             return True
         window = folded[max(0, number.start - 3) : number.end + 3]
-        if any(idiom in window for idiom in config.IDIOM_TRAPS):
+        if _IDIOM_RE.search(window):
             return True
     return False
 
@@ -175,17 +218,18 @@ def _is_quoted_name(folded: str, start: int, end: int) -> bool:
 
 
 def _has_index_cue(folded: str, start: int) -> bool:
-    for link in config.INDEX_LINKS:
-        for cue in config.INDEX_CUES:
-            if folded.endswith(cue + link, 0, start):
-                return True
-    return False
+    return folded.endswith(_INDEX_CUE_PHRASES, 0, start)
+
+
+_INDEX_CUE_PHRASES = tuple(cue + link for link in config.INDEX_LINKS for cue in config.INDEX_CUES)
 
 
 def _range_tail(folded: str, number: _Number) -> _Number | None:
     """The upper number of a range written "30—40", "15-18万元" or "100亿～120亿"."""
     first_magnitude = number.magnitude or _longest_prefix(folded, number.end, seeds.magnitudes())
     pos = number.end + len(first_magnitude)
+    if folded[pos : pos + 1] not in _RANGE_SEPARATOR_HEADS:
+        return None  # no separator starts here (the loop below would find none)
     for separator in config.RANGE_SEPARATORS:
         if not folded.startswith(separator, pos):
             continue
@@ -222,7 +266,15 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     pos = 0
     while m := _NUMBER_RE.search(folded, pos):
-        number = _read_number(folded, m.start("arabic") if m.group("arabic") else m.start("chinese"))
+        chinese = m.group("chinese")
+        if chinese is not None and len(chinese) == 1 and chinese in _NEVER_ALONE:
+            pos = m.end()  # where the full reading below ends up for these, without reading
+            continue
+        # the groups are what _read_number would match again at their start (_ARABIC, _CHINESE)
+        if arabic := m.group("arabic"):
+            number = _Number(m.start("arabic"), m.end("arabic"), parse_arabic(arabic), arabic, False)
+        else:
+            number = _chinese_number(folded, m.start("chinese"), m.end("chinese"))
         if number is None:
             pos = m.end()
             continue
