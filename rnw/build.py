@@ -7,6 +7,7 @@ started at once wait for each other instead of failing with "Could not set lock 
 from __future__ import annotations
 
 import fcntl
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     ]
     settings.export_env()
     with build_lock(settings.home_dir):
+        shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
         try:
             result = dbtRunner().invoke(args)
         finally:

@@ -2,15 +2,17 @@
 
 dbt-duckdb runs Python models in the dbt process, one GIL for all of them: extraction and
 enrichment, pure Python per article, would use one core of the machine. This hands record batches
-to a pool of worker processes and gives dbt a ``RecordBatchReader`` that yields results in input
-order as they arrive, so neither the input nor the output of a model is ever held whole in memory.
+to a pool of worker processes and streams the results, in input order as they arrive, to a Parquet
+file that the model returns (``spill``), so neither the input nor the output of a model is ever
+held whole in memory.
 Ingest decodes files the same way (``ordered_map``).
 
 The pool is started with ``spawn`` (never ``fork``: the dbt process holds DuckDB connections and
 threads, and a forked child would inherit the run lock's file descriptor). It is created on first
 use and kept for the life of the process, so one dbt build pays its start-up once. Small inputs
 (a nightly run's few articles, the tests' examples) run in-process: starting workers would cost
-more than it saves.
+more than it saves. As with any ``spawn`` pool, a script that calls rnw must keep its own work under
+``if __name__ == "__main__":``, since each worker imports the script's main module.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ import multiprocessing
 import os
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import TypeVar
 
+import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from rnw.settings import Settings
 
@@ -60,6 +65,24 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
             )
             atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
         return _pool
+
+
+def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> duckdb.DuckDBPyRelation:
+    """Write a model's output batches to a Parquet file and return a relation over that file.
+
+    Handing dbt-duckdb the ``RecordBatchReader`` itself deadlocked: DuckDB scans it from its own
+    worker threads, the reader pulls the model's input from a DuckDB query on another cursor, and
+    that query waits for the scheduler threads the scan is blocking (seen on a 10k-page full
+    refresh). Written out first, the output never holds memory and DuckDB never calls back into
+    Python; the file lives in ``scratch_dir``, which each build clears before it starts.
+    """
+    scratch = Settings().scratch_dir
+    scratch.mkdir(parents=True, exist_ok=True)
+    path = scratch / f"{uuid.uuid4().hex}.parquet"
+    with pq.ParquetWriter(path, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    return session.read_parquet(str(path))
 
 
 def _exit_with_parent(parent: int) -> None:

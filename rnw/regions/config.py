@@ -162,3 +162,10 @@ MAX_SUCCESSOR_HOPS = 6
 TITLE_WEIGHT = 3.0
 HOME_FACTOR = 1.5
 DESCEND_SHARE = 0.5
+# A region named only in passing is not the article's region: when the body names regions only in one
+# short passage (all mentions within PASSING_SPAN_CHARS characters, about one sentence) that starts after
+# the lead (the first LEAD_CHARS characters, where Chinese news says where it happens), and neither the
+# title nor the source's home region backs it, the article has no primary region (深圳 as one economist's
+# example in a national economy report; 黄石 as Yellowstone in a US story).
+LEAD_CHARS = 200
+PASSING_SPAN_CHARS = 60

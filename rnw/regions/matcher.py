@@ -28,8 +28,10 @@ from rnw.regions.config import (
     HOME_FACTOR,
     HOME_REGION_SCORE,
     IN_USE_SCORE,
+    LEAD_CHARS,
     LEVEL_SCORE,
     MAX_SUCCESSOR_HOPS,
+    PASSING_SPAN_CHARS,
     SEED_DIR,
     TITLE_WEIGHT,
 )
@@ -372,10 +374,17 @@ class RegionGazetteer:
         carries the place). Start from the heaviest province (regions in the source's home region get
         HOME_FACTOR) and walk down while one child holds at least DESCEND_SHARE of the weight: an
         article about 遵化市 ends at 遵化市, one about several Yunnan cities stays at 云南.
+
+        None also when the body names regions only in passing (`_only_in_passing`): an example or an
+        aside deep inside a national or foreign story is not where the story happens.
         """
+        title_mentions = self.find_mentions(title, published, home_region) if title else []
+        if not any(m.role == "mention" for m in title_mentions) and self._only_in_passing(
+            mentions, home_region
+        ):
+            return None
         weighted = [(m, 1.0) for m in mentions]
-        if title:
-            weighted += [(m, TITLE_WEIGHT) for m in self.find_mentions(title, published, home_region)]
+        weighted += [(m, TITLE_WEIGHT) for m in title_mentions]
         subtree: dict[str, float] = {}
         first_seen: dict[str, int] = {}
         children: dict[str, set[str]] = {}
@@ -407,6 +416,25 @@ class RegionGazetteer:
                 break
             current = heaviest
         return current
+
+    def _only_in_passing(self, mentions: list[RegionMention], home_region: str | None) -> bool:
+        """True when every body mention sits in one short passage (PASSING_SPAN_CHARS, about a
+        sentence) after the lead (LEAD_CHARS) and none is in the source's home region: a story that
+        happens somewhere says where in its lead or keeps naming the place; one that names a place once,
+        deep inside, uses it as an example or an aside. A local source may name its own place only once
+        (it writes 我市 or 全市 instead), hence the home-region exemption."""
+        body = [m for m in mentions if m.role == "mention"]
+        if not body:
+            return False
+        start = min(m.char_start for m in body)
+        end = max(m.char_end for m in body)
+        if start < LEAD_CHARS or end - start > PASSING_SPAN_CHARS:
+            return False
+        return home_region is None or not any(
+            self.hierarchy.is_within(m.region_code, home_region)
+            or self.hierarchy.is_within(home_region, m.region_code)
+            for m in body
+        )
 
 
 @lru_cache(maxsize=8)

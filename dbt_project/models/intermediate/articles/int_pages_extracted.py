@@ -6,7 +6,7 @@ extracted again (that is how a backfill picks up a better extractor).
 """
 
 from rnw.articles import PAGE_SCHEMA, current_extractor_versions, extract_pages
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -17,4 +17,4 @@ def model(dbt, session):
         pages = pages.filter(
             f"page_id NOT IN (SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions}))"
         )
-    return map_batches(extract_pages, pages.to_arrow_reader(200), PAGE_SCHEMA, task_rows=50)
+    return spill(session, map_batches(extract_pages, pages.to_arrow_reader(200), PAGE_SCHEMA, task_rows=50))

@@ -5,7 +5,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 
 from rnw.enrich import INDICATORS_SCHEMA, indicators, up_to_date
 from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -18,6 +18,7 @@ def model(dbt, session):
     regions = dbt.ref("int_article_regions").project(
         "article_id, mentions, group_mentions, primary_region_code"
     )
-    return map_batches(
-        indicators, articles.join(regions, "article_id").to_arrow_reader(500), INDICATORS_SCHEMA
+    return spill(
+        session,
+        map_batches(indicators, articles.join(regions, "article_id").to_arrow_reader(500), INDICATORS_SCHEMA),
     )

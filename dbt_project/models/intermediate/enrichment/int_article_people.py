@@ -4,7 +4,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import PEOPLE_SCHEMA, PEOPLE_VERSION, people, up_to_date
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -12,4 +12,4 @@ def model(dbt, session):
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, credits_json")
     if dbt.is_incremental:
         articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, PEOPLE_VERSION) + ")")
-    return map_batches(people, articles.to_arrow_reader(500), PEOPLE_SCHEMA)
+    return spill(session, map_batches(people, articles.to_arrow_reader(500), PEOPLE_SCHEMA))

@@ -4,7 +4,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import REGIONS_SCHEMA, REGIONS_VERSION, regions, up_to_date
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -14,4 +14,4 @@ def model(dbt, session):
     )
     if dbt.is_incremental:
         articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, REGIONS_VERSION) + ")")
-    return map_batches(regions, articles.to_arrow_reader(500), REGIONS_SCHEMA)
+    return spill(session, map_batches(regions, articles.to_arrow_reader(500), REGIONS_SCHEMA))

@@ -4,7 +4,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, topics, up_to_date
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -12,4 +12,4 @@ def model(dbt, session):
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, sections_json")
     if dbt.is_incremental:
         articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, TOPICS_VERSION) + ")")
-    return map_batches(topics, articles.to_arrow_reader(500), TOPICS_SCHEMA)
+    return spill(session, map_batches(topics, articles.to_arrow_reader(500), TOPICS_SCHEMA))
