@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REGIONS_VERSION = "regions-1"
+REGIONS_VERSION = "regions-2"
 PEOPLE_VERSION = "people-2"
 TOPICS_VERSION = "topics-1"
 

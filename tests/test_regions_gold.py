@@ -67,10 +67,15 @@ def test_primary_region_accuracy_on_gold(gold: list[dict], gazetteer: RegionGaze
 
 
 @pytest.mark.parametrize(
-    ("record_id", "primary"), [("sample-jingjinji", "120000"), ("sample-liangshan", "513400")]
+    ("record_id", "primary"),
+    [
+        ("sample-jingjinji", "120000"),
+        ("sample-liangshan", "513400"),
+        ("cwced-23d035c36392", None),  # national report; 深圳 only as one economist's example
+    ],
 )
 def test_sample_articles_primary_region(
-    gold: list[dict], gazetteer: RegionGazetteer, record_id: str, primary: str
+    gold: list[dict], gazetteer: RegionGazetteer, record_id: str, primary: str | None
 ) -> None:
     record = next(r for r in gold if r["id"] == record_id)
     mentions = gazetteer.find_mentions(record["text"], published(record), record["home_region"])

@@ -157,3 +157,54 @@ def test_a_named_prefecture_picks_its_own_county(gazetteer: RegionGazetteer) -> 
     assert {m.region_code for m in gazetteer.find_mentions(text, PUBLISHED) if m.surface == "台江"} == {
         "522630"
     }
+
+
+# A national story: no region in its lead (the first LEAD_CHARS characters) nor in its title.
+NATIONAL_LEAD = (
+    "国家统计局今天发布数据，一季度国内生产总值同比增长百分之五点三，工业生产增速创下近年来的新高。"
+    "多位经济学家在报告会上表示，当前经济运行总体平稳，但部分行业出现偏热迹象，需要关注投资增速和物价走势。"
+    "专家认为，宏观调控应当更加注重总量平衡，利率和汇率政策都有调整空间，财政政策也要保持连续性和稳定性。"
+    "与会者还讨论了就业、消费和外贸形势，认为全国居民消费需求正在逐步恢复。"
+    "报告指出，今后一个时期要坚持稳中求进，继续扩大内需，推动高质量发展。"
+)
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "周其仁从深圳带回来的资料显示，深圳的工资增长了六倍。",  # one passage, one example city
+        "在黄石，他和公园负责人谈了很久。",  # a single passing mention
+    ],
+)
+def test_primary_region_is_none_for_a_region_named_only_in_passing(
+    gazetteer: RegionGazetteer, aside: str
+) -> None:
+    text = NATIONAL_LEAD + aside + "报告最后建议，货币政策要保持稳健。"
+    mentions = gazetteer.find_mentions(text, PUBLISHED)
+    assert mentions and min(m.char_start for m in mentions) >= 200
+    assert gazetteer.primary_region(mentions) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "home_region", "expected"),
+    [
+        # named in the lead: where the story happens
+        ("深圳市今天发布数据。" + NATIONAL_LEAD, None, None, "440300"),
+        # named in the title
+        (NATIONAL_LEAD + "深圳的工资增长了六倍。", "深圳工资六倍", None, "440300"),
+        # a local source names its own place once (it writes 我市, 全市 otherwise)
+        (NATIONAL_LEAD + "深圳的工资增长了六倍。", None, "440000", "440300"),
+        # named again further on: not a passing aside
+        (
+            NATIONAL_LEAD + "深圳的工资增长了六倍。" + NATIONAL_LEAD + "深圳将继续推进改革。",
+            None,
+            None,
+            "440300",
+        ),
+    ],
+)
+def test_a_region_named_once_is_kept_when_the_lead_title_or_home_backs_it(
+    gazetteer: RegionGazetteer, text: str, title: str | None, home_region: str | None, expected: str
+) -> None:
+    mentions = gazetteer.find_mentions(text, PUBLISHED, home_region)
+    assert gazetteer.primary_region(mentions, title=title, home_region=home_region) == expected
