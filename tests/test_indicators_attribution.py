@@ -98,37 +98,36 @@ def test_national_scope_word_keeps_the_primary_region_off():
     assert found["3条"].region_code == "440400"
 
 
-def test_respectively_pairs_regions_and_values_in_order():
-    text = "上海、江苏和浙江省电厂的超发电价将分别提高至每兆瓦时280元、300元和338元。"
-    regions = [
-        mention(text, "上海", "310000"),
-        mention(text, "江苏", "320000"),
-        mention(text, "浙江省", "330000"),
-    ]
+@pytest.mark.parametrize(
+    ("text", "places", "values"),
+    [
+        pytest.param(
+            "上海、江苏和浙江省电厂的超发电价将分别提高至每兆瓦时280元、300元和338元。",
+            ("上海", "江苏", "浙江省"),
+            ("280元", "300元", "338元"),
+            id="in order",
+        ),
+        pytest.param(  # 国际 is a scope word, not one of the three
+            "华能国际发布公告表示，上海、江苏和浙江省电厂的超发电价将分别提高至每兆瓦时280元、300元和338元。",
+            ("上海", "江苏", "浙江省"),
+            ("280元", "300元", "338元"),
+            id="skips a scope word before the enumeration",
+        ),
+        pytest.param(
+            "上海、江苏、浙江的燃煤机组执行核定电价。\n\n\u3000\u3000而超发电量分别执行每千瓦时0.26元、0.28元、0.328元。",
+            ("上海", "江苏", "浙江"),
+            ("0.26元", "0.28元", "0.328元"),
+            id="enumeration of the previous sentence",
+        ),
+    ],
+)
+def test_respectively_pairs_regions_and_values(
+    text: str, places: tuple[str, ...], values: tuple[str, ...]
+) -> None:
+    codes = ["310000", "320000", "330000"]
+    regions = [mention(text, place, code) for place, code in zip(places, codes, strict=True)]
     found = by_span(text, region_mentions=regions)
-    assert [found[s].region_code for s in ("280元", "300元", "338元")] == ["310000", "320000", "330000"]
-
-
-def test_respectively_skips_a_scope_word_before_the_enumeration():
-    text = "华能国际发布公告表示，上海、江苏和浙江省电厂的超发电价将分别提高至每兆瓦时280元、300元和338元。"
-    regions = [
-        mention(text, "上海", "310000"),
-        mention(text, "江苏", "320000"),
-        mention(text, "浙江省", "330000"),
-    ]
-    found = by_span(text, region_mentions=regions)  # 国际 is a scope word, not one of the three
-    assert [found[s].region_code for s in ("280元", "300元", "338元")] == ["310000", "320000", "330000"]
-
-
-def test_respectively_takes_the_enumeration_of_the_previous_sentence():
-    text = "上海、江苏、浙江的燃煤机组执行核定电价。\n\n\u3000\u3000而超发电量分别执行每千瓦时0.26元、0.28元、0.328元。"
-    regions = [
-        mention(text, "上海", "310000"),
-        mention(text, "江苏", "320000"),
-        mention(text, "浙江", "330000"),
-    ]
-    found = by_span(text, region_mentions=regions)
-    assert [found[s].region_code for s in ("0.26元", "0.28元", "0.328元")] == ["310000", "320000", "330000"]
+    assert [found[s].region_code for s in values] == codes
 
 
 def test_region_after_the_unit_owns_a_count_only_without_punctuation_between():
