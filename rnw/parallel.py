@@ -70,11 +70,12 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
 def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> duckdb.DuckDBPyRelation:
     """Write a model's output batches to a Parquet file and return a relation over that file.
 
-    Handing dbt-duckdb the ``RecordBatchReader`` itself deadlocked: DuckDB scans it from its own
-    worker threads, the reader pulls the model's input from a DuckDB query on another cursor, and
-    that query waits for the scheduler threads the scan is blocking (seen on a 10k-page full
-    refresh). Written out first, the output never holds memory and DuckDB never calls back into
-    Python; the file lives in ``scratch_dir``, which each build clears before it starts.
+    Returning the ``RecordBatchReader`` itself would have DuckDB scan it from its own worker
+    threads, calling back into Python, which in turn pulls the model's input from a DuckDB query
+    on another cursor of the same database. Keeping the two apart (this thread reads the input and
+    writes the file; DuckDB then reads the file) rules out any lock-order interplay between the two
+    queries and still never holds the output in memory. The file lives in ``scratch_dir``, which
+    each build clears before it starts.
     """
     scratch = Settings().scratch_dir
     scratch.mkdir(parents=True, exist_ok=True)
