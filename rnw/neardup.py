@@ -15,11 +15,15 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    import duckdb
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -236,6 +240,17 @@ def signature_batches(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     return signature_rows(
         Text(r["body_hash"], r["body_text"]) for batch in batches for r in batch.to_pylist()
     )
+
+
+def body_texts(extracted: duckdb.DuckDBPyRelation) -> Callable[[list[str]], dict[str, str]]:
+    """``texts_of`` for the dbt models: bodies read back from ``int_articles_extracted`` by hash."""
+
+    def texts_of(body_hashes: list[str]) -> dict[str, str]:
+        wanted = ", ".join(f"'{h}'" for h in body_hashes)  # sha256 hex: safe to inline
+        rows = extracted.filter(f"body_hash IN ({wanted})").aggregate("body_hash, any_value(body_text)")
+        return dict(rows.fetchall())
+
+    return texts_of
 
 
 def _signature_matrix(signatures: pa.Table) -> np.ndarray:

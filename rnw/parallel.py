@@ -129,18 +129,13 @@ def map_batches(
         if head_rows >= min_parallel_rows:
             break
     workers = worker_count(settings)
-    chained = _chain(head, source)
+    chained = itertools.chain(head, source)
     if head_rows < min_parallel_rows or workers == 1:
         results = (function([batch]) for batch in chained)
     else:
         tasks = ([batch] for batch in chained)
         results = _ordered(_shared_pool(workers), function, tasks, in_flight=2 * workers)
     return pa.RecordBatchReader.from_batches(schema, _as_batches(results, schema))
-
-
-def _chain(head: list[pa.RecordBatch], rest: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    yield from head
-    yield from rest
 
 
 def _ordered(

@@ -5,7 +5,7 @@ present now; bodies are read back only where a member's similarity to its canoni
 a stored pair.
 """
 
-from rnw.neardup import cluster_pairs
+from rnw.neardup import body_texts, cluster_pairs
 
 
 def model(dbt, session):
@@ -18,10 +18,6 @@ def model(dbt, session):
         .to_arrow_table()
     )
     pairs = dbt.ref("int_body_pairs").filter("other_hash IS NOT NULL").to_arrow_table()
-
-    def texts_of(body_hashes: list[str]) -> dict[str, str]:
-        wanted = ", ".join(f"'{h}'" for h in body_hashes)  # sha256 hex: safe to inline
-        rows = extracted.filter(f"body_hash IN ({wanted})").aggregate("body_hash, any_value(body_text)")
-        return dict(rows.fetchall())
+    texts_of = body_texts(extracted)
 
     return cluster_pairs(signatures, pairs, texts_of)

@@ -7,7 +7,7 @@ stored pairs are the accepted ones; changing `near_duplicate_threshold` needs `-
 
 import pyarrow as pa
 
-from rnw.neardup import PAIR_SCHEMA, near_duplicate_pairs
+from rnw.neardup import PAIR_SCHEMA, body_texts, near_duplicate_pairs
 
 
 def model(dbt, session):
@@ -20,11 +20,7 @@ def model(dbt, session):
         placed = session.sql(f"select body_hash from {dbt.this} where other_hash is null")
         new = new.join(placed, "body_hash", how="anti")
     new_hashes = {h for (h,) in new.fetchall()}
-
-    def texts_of(body_hashes: list[str]) -> dict[str, str]:
-        wanted = ", ".join(f"'{h}'" for h in body_hashes)  # sha256 hex: safe to inline
-        rows = extracted.filter(f"body_hash IN ({wanted})").aggregate("body_hash, any_value(body_text)")
-        return dict(rows.fetchall())
+    texts_of = body_texts(extracted)
 
     if not new_hashes:
         return pa.Table.from_pylist([], schema=PAIR_SCHEMA)
