@@ -3,11 +3,11 @@
 The benches and the reliability suite need thousands of pages that look like the real ones (real
 markup, real encodings, real prose) but are distinct articles, with the spread of dates and
 sources a years-long archive has and the near-duplicates that syndication produces. So each
-output page is a real seed page whose prose is rewritten: 40-70% of its sentences kept, now and
-then one borrowed from another page, about half of the figures changed, dates moved to the page's
+output page is a real seed page whose prose is rewritten: 40-70% of its sentences kept, sentences
+borrowed from other pages, about half of the figures changed, dates moved to the page's
 publication day, plus one sentence whose figures encode the page number, which makes every body
 distinct by construction. Distinct enough that the warehouse's near-duplicate folding keeps them
-apart (see KEEP_SHARE). About 5% of pages are near-duplicates: an earlier page's story with a
+apart (see KEEP_SHARE and BORROWED_SHARE). About 5% of pages are near-duplicates: an earlier page's story with a
 small edit, under another source.
 
 Everything is a pure function of (seed, page number), so a corpus is reproducible and a
@@ -27,6 +27,7 @@ import collections
 import hashlib
 import html
 import json
+import math
 import random
 import re
 import sys
@@ -65,7 +66,15 @@ KEEP_SHARE = (0.4, 0.7)
 # each other: neither distinct articles nor near-duplicates, and every pair of its pages an LSH
 # candidate needing the exact check (92k pairs at 10k pages, growing with the square of the size).
 MIN_SEED_SENTENCES = 8
-BORROW_SHARE = 0.3
+# Sentences borrowed from the whole seed pool, as a share of the kept body: they bound how alike two
+# pages of one seed can be. Random sentence subsets alone do not: a seed of 11 sentences gave 75 of
+# 7,140 page pairs above 0.8, which chained hundreds of pages into one near-duplicate group. With
+# a share u of each body its own, two bodies reach at most a Jaccard of about (1 - u) / (1 + u):
+# 0.67 for this share (u = 0.2).
+BORROWED_SHARE = 0.25
+# Text outside the prose nodes (short nodes, lists, tables) is copied as it is. A forum page had a
+# post with none of its text in prose nodes: the same body on every page of the seed.
+REWRITTEN_MIN_SHARE = 0.5
 # A near-duplicate copies one of this many most recent originals: syndication follows the news.
 NEAR_DUPLICATE_WINDOW = 1000
 FIRST_DAY = date(2019, 1, 1)
@@ -84,7 +93,9 @@ DESCRIPTION = "corpus.json"
 _DATE = re.compile(r"((?:19|20)\d\d)([-/.年])(\d{1,2})([-/.月])(\d{1,2})(?!\d)")
 # A figure in prose; not part of a date, a time, a decimal or a code (those keep their shape).
 _NUMBER = re.compile(r"(?<![\d.:/\-])[1-9]\d{0,5}(?![\d.:/\-年月日时点分秒])")
-_SENTENCE = re.compile(r"[^。！？]*[。！？]")
+# A sentence ends at Chinese end punctuation, or at ASCII end punctuation before white space (forum
+# posts; not the point of a decimal).
+_SENTENCE = re.compile(r"(?s).*?(?:[。！？]|[.!?](?=\s|$))")
 _TEXT_NODE = re.compile(r">([^<>]+)<")
 _SKIP_ZONE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
@@ -118,6 +129,7 @@ class Seed:
     prose: tuple[tuple[int, int], ...]  # spans of text nodes holding prose, in order
     body: tuple[tuple[int, int], ...]  # the prose spans the extractor takes as the article body
     anchor: date | None  # the page's own date (the most frequent one in it): moved to the new day
+    rewritten_share: float  # of the article least covered by prose nodes, the share that is
 
     @cached_property
     def gaps(self) -> list[str]:
@@ -179,7 +191,8 @@ def load_seeds(dirs: tuple[Path, ...] = SEED_DIRS) -> list[Seed]:
 
     A page whose extracted body holds none of its prose nodes (an index or near-empty page) is left
     out: the unique sentence and the near-duplicate edits must land in the body to make a difference.
-    So is a page with fewer than MIN_SEED_SENTENCES sentences: its pages could not be told apart.
+    So is a page with fewer than MIN_SEED_SENTENCES sentences, or with an article whose body lies
+    mostly outside the prose nodes (REWRITTEN_MIN_SHARE): its pages could not be told apart.
     """
     seen: set[str] = set()
     seeds = []
@@ -192,7 +205,11 @@ def load_seeds(dirs: tuple[Path, ...] = SEED_DIRS) -> list[Seed]:
             seen.add(digest)
             decoded = decode_bytes(raw)
             seed = _seed(path.stem, decoded.text, decoded.encoding)
-            if seed.body and seed.sentence_count >= MIN_SEED_SENTENCES:
+            if (
+                seed.body
+                and seed.sentence_count >= MIN_SEED_SENTENCES
+                and seed.rewritten_share >= REWRITTEN_MIN_SHARE
+            ):
                 seeds.append(seed)
     return seeds
 
@@ -211,7 +228,15 @@ def _seed(name: str, text: str, encoding: str) -> Seed:
     body = tuple(span for span in prose if _squeeze(text[span[0] : span[1]])[:12] in body_text)
     days = collections.Counter(d for m in _DATE.finditer(text) if (d := _as_date(m)) is not None)
     anchor = days.most_common(1)[0][0] if days else None
-    return Seed(name, text, _ENCODE.get(encoding, "utf-8"), tuple(prose), body, anchor)
+    squeezed = [_squeeze(text[start:end]) for start, end in prose]
+    shares = [
+        sum(len(p) for p in squeezed if p in article) / len(article)
+        for article in (_squeeze(a.body_text) for a in articles)
+        if article
+    ]
+    return Seed(
+        name, text, _ENCODE.get(encoding, "utf-8"), tuple(prose), body, anchor, min(shares, default=0.0)
+    )
 
 
 def _squeeze(text: str) -> str:
@@ -248,6 +273,7 @@ class Generator:
         self.sources = sources
         self.corpus_seed = corpus_seed
         self.pool = [s for seed in seeds for s in seed.sentences]
+        self.pool_sentence_chars = sum(map(len, self.pool)) / max(len(self.pool), 1)
         self.days = (LAST_DAY - FIRST_DAY).days + 1
 
     def rng(self, index: int, salt: str = "") -> random.Random:
@@ -292,12 +318,16 @@ class Generator:
         return "".join(pieces) + (_move_dates(tail, seed.anchor, plan.day) if moved[-1] else tail)
 
     def _rewrite(self, prose: str, kept: set[int], first: int, rng: random.Random) -> tuple[str, int]:
-        """The prose with only the ``kept`` sentences (numbered across the page from ``first``), now and
-        then one borrowed from another page, and about half of its figures changed."""
+        """The prose with only the ``kept`` sentences (numbered across the page from ``first``),
+        sentences from the pool put in at random places, and about half of its figures changed.
+
+        Every paragraph borrows its own BORROWED_SHARE: the extracted body may be any run of
+        paragraphs (one paragraph, when few sentences are kept; one post of a forum thread)."""
         sentences = _SENTENCE.findall(prose)
         rest = prose[sum(len(s) for s in sentences) :]
         chosen = [s for i, s in enumerate(sentences, start=first) if i in kept]
-        if self.pool and rng.random() < BORROW_SHARE:
+        borrowed = math.ceil(BORROWED_SHARE * sum(map(len, chosen)) / self.pool_sentence_chars)
+        for _ in range(borrowed if self.pool else 0):
             chosen.insert(rng.randrange(len(chosen) + 1), rng.choice(self.pool))
         text = _NUMBER.sub(lambda m: _other_number(m.group(), rng), "".join(chosen)) + rest
         return text, first + len(sentences)

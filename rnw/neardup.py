@@ -87,17 +87,24 @@ class _UnionFind:
         self.parent: dict[str, str] = {}
 
     def find(self, item: str) -> str:
-        parent = self.parent.setdefault(item, item)
-        if parent != item:
-            parent = self.parent[item] = self.find(parent)
-        return parent
+        """Iterative with path halving: a chain of thousands of syndicated copies must not hit
+        Python's recursion limit."""
+        parent = self.parent
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
+        """Join the two groups; False when they were one already."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # Smaller hash becomes the root: deterministic whatever the union order.
-            low, high = sorted((ra, rb))
-            self.parent[high] = low
+        if ra == rb:
+            return False
+        # Smaller hash becomes the root: deterministic whatever the union order.
+        low, high = sorted((ra, rb))
+        self.parent[high] = low
+        return True
 
 
 SIGNATURE_SCHEMA = pa.schema(
@@ -141,9 +148,72 @@ def signature_rows(texts: Iterable[Text]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SIGNATURE_SCHEMA)
 
 
+PAIR = "pair"
+PLACED = "placed"
+WITHDRAWN = "withdrawn"
 PAIR_SCHEMA = pa.schema(
-    [("body_hash", pa.string()), ("other_hash", pa.string()), ("similarity", pa.float64())]
+    [
+        ("body_hash", pa.string()),
+        ("other_hash", pa.string()),
+        ("similarity", pa.float64()),
+        ("row_kind", pa.string()),
+    ]
 )
+
+
+@dataclass(frozen=True)
+class Increment:
+    """What a build must do to the stored pairs (rows keyed by body_hash, replaced per key)."""
+
+    new: set[str]
+    """Present bodies to place: never placed, withdrawn before, or in a group that lost a body."""
+    withdrawn: list[str]
+    """Placed bodies no longer present (an extractor change rewrote their pages)."""
+    kept: pa.Table
+    """Stored pairs that stay valid: both bodies present, the key not placed again."""
+
+
+def plan_increment(present: set[str], stored: pa.Table) -> Increment:
+    """Decide which bodies a build places, given the stored rows.
+
+    Only a spanning forest of each group is stored, so when a body disappears its group may fall
+    apart or stay joined through pairs never stored. Every present member of such a group is
+    therefore placed again, which makes the groups equal those of a full build.
+    """
+    kind = stored.column("row_kind")
+    placed = set(stored.filter(pc.equal(kind, PLACED)).column("body_hash").to_pylist())
+    pairs = stored.filter(pc.equal(kind, PAIR))
+    groups = _UnionFind()
+    ends = list(
+        zip(pairs.column("body_hash").to_pylist(), pairs.column("other_hash").to_pylist(), strict=True)
+    )
+    for a, b in ends:
+        groups.union(a, b)
+    withdrawn = sorted(placed - present)
+    broken = {groups.find(h) for h in withdrawn}
+    members = {h for pair in ends for h in pair} | placed
+    new = (present - placed) | {h for h in members & present if groups.find(h) in broken}
+    keep = [a not in new and a in present and b in present for a, b in ends]
+    return Increment(new=new, withdrawn=withdrawn, kept=pairs.filter(pa.array(keep, pa.bool_())))
+
+
+def place_bodies(
+    signatures: pa.Table,
+    stored: pa.Table,
+    texts_of: Callable[[list[str]], dict[str, str]],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pa.Table:
+    """The rows a build writes over the stored pairs (dbt incremental delete+insert on body_hash).
+
+    ``signatures`` holds the bodies present now; ``stored`` the rows of earlier builds (empty for
+    a full build). Each withdrawn body gets one ``withdrawn`` row, which also deletes its pairs.
+    """
+    plan = plan_increment(set(signatures.column("body_hash").to_pylist()), stored)
+    placed = near_duplicate_pairs(signatures, plan.new, texts_of, threshold, plan.kept)
+    tombstones = pa.Table.from_pylist(
+        [{"body_hash": h, "row_kind": WITHDRAWN} for h in plan.withdrawn], schema=PAIR_SCHEMA
+    )
+    return pa.concat_tables([placed, tombstones])
 
 
 def near_duplicate_pairs(
@@ -151,15 +221,18 @@ def near_duplicate_pairs(
     new: set[str],
     texts_of: Callable[[list[str]], dict[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
+    known: pa.Table | None = None,
 ) -> pa.Table:
-    """The near-duplicate pairs that involve a ``new`` body, and one marker row per new body.
+    """A spanning forest of the near-duplicate pairs that involve a ``new`` body, and one
+    ``placed`` row per new body.
 
-    Candidates are pairs sharing an LSH band with a likely MinHash estimate; each is checked on the
-    exact Jaccard of the shingle sets, read (``texts_of``) for candidate bodies only. A pair is
-    checked once, when the later of its bodies arrives, so a build's cost follows its new bodies.
-    Rows: (body_hash, other_hash, similarity) with body_hash < other_hash for every accepted pair,
-    and (new body, NULL, NULL) marking each new body as placed. Rejected pairs are not kept: neither
-    body is new again, so they are never asked again.
+    Candidates are pairs sharing an LSH band with a likely MinHash estimate. A candidate whose
+    bodies are already joined (through ``known`` pairs or pairs accepted here) is skipped; the
+    others are checked on the exact Jaccard of the shingle sets, read (``texts_of``) for candidate
+    bodies only. Storing a forest rather than every pair keeps a group of n copies at n - 1 rows:
+    a story syndicated to 50 sites would otherwise store 1,225 pairs, and groups that chain grow
+    with the square of their size. A pair row is keyed by its new body (the smaller hash when both
+    are new), so placing that body again replaces it.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
@@ -167,16 +240,30 @@ def near_duplicate_pairs(
     hashes = signatures.column("body_hash").to_pylist()
     is_new = np.fromiter((h in new for h in hashes), dtype=bool, count=len(hashes))
     pairs = _likely_pairs(_signature_matrix(signatures), threshold, is_new)
+    groups = _UnionFind()
+    if known is not None:
+        for a, b in zip(
+            known.column("body_hash").to_pylist(), known.column("other_hash").to_pylist(), strict=True
+        ):
+            groups.union(a, b)
     candidates = [(hashes[a], hashes[b]) for a, b in pairs.tolist()]
-    involved = sorted({h for pair in candidates for h in pair})
+    involved = sorted(
+        {h for pair in candidates if groups.find(pair[0]) != groups.find(pair[1]) for h in pair}
+    )
     sets = {h: shingles(t) for h, t in texts_of(involved).items()} if involved else {}
     rows = []
     for a, b in candidates:
+        if groups.find(a) == groups.find(b):
+            continue
         similarity = jaccard(sets[a], sets[b])
         if similarity >= threshold:
-            rows.append({"body_hash": a, "other_hash": b, "similarity": round(similarity, 6)})
+            groups.union(a, b)
+            key, other = (a, b) if a in new else (b, a)
+            rows.append(
+                {"body_hash": key, "other_hash": other, "similarity": round(similarity, 6), "row_kind": PAIR}
+            )
     rows += [
-        {"body_hash": h, "other_hash": None, "similarity": None}
+        {"body_hash": h, "row_kind": PLACED}
         for h, fresh in zip(hashes, is_new.tolist(), strict=True)
         if fresh
     ]
@@ -197,8 +284,8 @@ def cluster_pairs(
     counts = dict(zip(hashes, signatures.column("shingle_count").to_pylist(), strict=True))
     known: dict[tuple[str, str], float] = {}
     groups = _UnionFind()
-    for row in pairs.filter(pc.is_valid(pairs.column("other_hash"))).to_pylist():
-        a, b = row["body_hash"], row["other_hash"]
+    for row in pairs.filter(pc.equal(pairs.column("row_kind"), PAIR)).to_pylist():
+        a, b = sorted((row["body_hash"], row["other_hash"]))
         if a in counts and b in counts:
             known[(a, b)] = row["similarity"]
             groups.union(a, b)
@@ -231,7 +318,7 @@ def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.T
     def texts_of(wanted: list[str]) -> dict[str, str]:
         return {h: by_hash[h] for h in wanted}
 
-    pairs = near_duplicate_pairs(signatures, set(by_hash), texts_of, threshold)
+    pairs = place_bodies(signatures, pa.Table.from_pylist([], schema=PAIR_SCHEMA), texts_of, threshold)
     return cluster_pairs(signatures, pairs, texts_of)
 
 

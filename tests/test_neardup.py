@@ -11,11 +11,12 @@ import pytest
 
 from rnw.articles import fold_key
 from rnw.neardup import (
+    PAIR_SCHEMA,
     Text,
     cluster,
     cluster_pairs,
     jaccard,
-    near_duplicate_pairs,
+    place_bodies,
     shingles,
     signature_rows,
 )
@@ -26,6 +27,9 @@ from scrapers.textdump import split_text_dump
 def bodies(sample_text: str) -> list[str]:
     jingjinji, repeat, liangshan = (a.body_text for a in split_text_dump(sample_text))
     return [jingjinji, repeat, liangshan]
+
+
+EMPTY = pa.Table.from_pylist([], schema=PAIR_SCHEMA)
 
 
 def syndicated_copy(body: str) -> str:
@@ -77,6 +81,27 @@ def test_threshold_is_respected(bodies: list[str]) -> None:
         cluster(texts, threshold=0)
 
 
+def build(stored: pa.Table, present: dict[str, str]) -> pa.Table:
+    """One incremental build as dbt runs it: rows from place_bodies replace the stored rows of
+    their body_hash (delete+insert)."""
+    signatures = signature_rows(Text(h, t) for h, t in present.items())
+    rows = place_bodies(signatures, stored, lambda wanted: {h: present[h] for h in wanted})
+    replaced = pc.is_in(stored.column("body_hash"), rows.column("body_hash"))
+    return pa.concat_tables([stored.filter(pc.invert(replaced)), rows])
+
+
+def clusters_of(stored: pa.Table, present: dict[str, str]) -> pa.Table:
+    signatures = signature_rows(Text(h, t) for h, t in present.items())
+    return cluster_pairs(signatures, stored, lambda wanted: {h: present[h] for h in wanted}).sort_by(
+        "body_hash"
+    )
+
+
+def variants(body: str, count: int) -> list[str]:
+    """Copies of one story as several sites carry it: each its own lead-in and editor line."""
+    return [f"（来源：第{n}家网站）" + body + f"\n\n（编辑：{n}号）" for n in range(count)]
+
+
 def test_pairs_placed_in_two_builds_give_the_clusters_of_one(bodies: list[str]) -> None:
     """The nightly path: bodies already placed are not checked again, yet the clusters equal a
     full build's, whichever bodies arrive first."""
@@ -91,25 +116,36 @@ def test_pairs_placed_in_two_builds_give_the_clusters_of_one(bodies: list[str]) 
             other[: len(other) // 2],
         )
     }
-    signatures = signature_rows(Text(h, t) for h, t in texts.items())
-
-    def texts_of(wanted: list[str]) -> dict[str, str]:
-        return {h: texts[h] for h in wanted}
-
-    everything = cluster_pairs(signatures, near_duplicate_pairs(signatures, set(texts), texts_of), texts_of)
+    everything = clusters_of(build(EMPTY, texts), texts)
     assert len(set(everything.column("cluster_hash").to_pylist())) < len(texts), "nothing folded"
     for seed in range(4):
         order = sorted(texts)
         random.Random(seed).shuffle(order)
-        first, later = set(order[:2]), set(order[2:])
-        earlier = signatures.filter(pc.is_in(signatures.column("body_hash"), pa.array(sorted(first))))
-        pairs = pa.concat_tables(
-            [
-                near_duplicate_pairs(earlier, first, texts_of),
-                near_duplicate_pairs(signatures, later, texts_of),
-            ]
-        )
-        assert pairs.filter(pc.is_null(pairs.column("other_hash"))).num_rows == len(texts), "each placed once"
-        assert cluster_pairs(signatures, pairs, texts_of).sort_by("body_hash") == everything.sort_by(
-            "body_hash"
-        )
+        stored = build(build(EMPTY, {h: texts[h] for h in order[:2]}), texts)
+        placed = stored.filter(pc.equal(stored.column("row_kind"), "placed"))
+        assert placed.num_rows == len(texts), "each placed once"
+        assert clusters_of(stored, texts) == everything
+
+
+def test_a_group_of_copies_stores_a_spanning_forest(bodies: list[str]) -> None:
+    """Twelve copies of one story are 66 similar pairs; storing them all grows with the square of
+    the group, so only the 11 that join the group are kept."""
+    texts = {fold_key(t): t for t in variants(bodies[0], 12)}
+    stored = build(EMPTY, texts)
+    assert pc.sum(pc.equal(stored.column("row_kind"), "pair")).as_py() == 11
+    assert len(set(clusters_of(stored, texts).column("cluster_hash").to_pylist())) == 1
+
+
+def test_bodies_that_disappear_and_return_give_the_clusters_of_a_full_build(bodies: list[str]) -> None:
+    """An extractor change rewrites pages, so placed bodies vanish (and may come back). The stored
+    forest may have joined two copies only through a vanished one: the incremental clusters must
+    still equal a full build over the bodies present."""
+    pool = {fold_key(t): t for t in variants(bodies[0], 5) + variants(bodies[2], 4) + [bodies[2][:300]]}
+    hashes = sorted(pool)
+    for seed in range(12):
+        rng = random.Random(seed)
+        stored = EMPTY
+        for _ in range(4):
+            present = {h: pool[h] for h in hashes if rng.random() < 0.6}
+            stored = build(stored, present)
+            assert clusters_of(stored, present) == clusters_of(build(EMPTY, present), present), seed

@@ -17,7 +17,7 @@ def model(dbt, session):
         .project("body_hash, shingle_count")
         .to_arrow_table()
     )
-    pairs = dbt.ref("int_body_pairs").filter("other_hash IS NOT NULL").to_arrow_table()
+    pairs = dbt.ref("int_body_pairs").filter("row_kind = 'pair'").to_arrow_table()
     texts_of = body_texts(extracted)
 
     return cluster_pairs(signatures, pairs, texts_of)
