@@ -62,8 +62,9 @@ def _ingest(store, entries, corpus: Path) -> float:
     for entry in entries:
         by_source[entry.source].append(corpus / entry.path)
     start = time.perf_counter()
-    for source, paths in sorted(by_source.items()):
-        ingest_paths(store, paths, source_id=source, run_id="bench")
+    with store.session():  # as the nightly flow's file sources
+        for source, paths in sorted(by_source.items()):
+            ingest_paths(store, paths, source_id=source, run_id="bench")
     return time.perf_counter() - start
 
 

@@ -8,7 +8,7 @@ from prefect import flow
 
 from flows.common import pipeline_run
 from flows.tasks import ingest_task, register_sources_task, scrape_task
-from rnw.rawstore import SourceRow
+from rnw.rawstore import RawStore, SourceRow
 from rnw.settings import Settings, get_settings
 from rnw.summary import RunSummary
 from scrapers.registry import Registry, Source, load_registry
@@ -31,8 +31,9 @@ def register_all(settings: Settings, registry: Registry) -> None:
 
 
 def ingest_into(settings: Settings, summary: RunSummary, sources: list[Source]) -> None:
-    """Re-read the folders of file sources: content addressing makes known files cost no rows."""
-    with summary.stage("ingest"):
+    """Re-read the folders of file sources: content addressing makes known files cost no rows.
+    One raw-store session for all of them (see RawStore.session)."""
+    with summary.stage("ingest"), RawStore(settings.raw_db).session():
         for source in sources:
             report = ingest_task(settings, source.paths, source.id, summary.run_id)
             summary.add_ingest(report.files, report.result)

@@ -27,14 +27,16 @@ def ingest_task(settings: Settings, paths: list[str], source_id: str, run_id: st
         done += count
         progress.report(f"ingest {source_id}", done)
 
-    return ingest_paths(
-        RawStore(settings.raw_db),
-        [Path(p) for p in paths],
-        source_id=source_id,
-        run_id=run_id,
-        batch_size=settings.ingest_batch_size,
-        progress=tick,
-    )
+    store = RawStore(settings.raw_db)
+    with store.session():
+        return ingest_paths(
+            store,
+            [Path(p) for p in paths],
+            source_id=source_id,
+            run_id=run_id,
+            batch_size=settings.ingest_batch_size,
+            progress=tick,
+        )
 
 
 @task
@@ -67,16 +69,18 @@ def scrape_task(
     until: date | None = None,
 ) -> ScrapeReport:
     """All web sources side by side: one fetcher, so per-domain limits hold across them."""
-    return scrape_into_store(
-        RawStore(settings.raw_db),
-        sources,
-        settings.fetch_settings(),
-        run_id=run_id,
-        since=since,
-        until=until,
-        batch_size=settings.scrape_batch_size,
-        progress=_report_scrape,
-    )
+    store = RawStore(settings.raw_db)
+    with store.session():
+        return scrape_into_store(
+            store,
+            sources,
+            settings.fetch_settings(),
+            run_id=run_id,
+            since=since,
+            until=until,
+            batch_size=settings.scrape_batch_size,
+            progress=_report_scrape,
+        )
 
 
 def _report_scrape(stats: ScrapeStats) -> None:

@@ -71,3 +71,33 @@ def test_declared_charset_is_kept_but_bytes_decide(store: RawStore, tmp_path: Pa
 def test_missing_path_is_a_clear_error(store: RawStore, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no such file or folder"):
         ingest_paths(store, [tmp_path / "nope"], source_id="s", run_id="r1")
+
+
+def test_a_session_attaches_once_for_many_sources_and_leaves_no_log(
+    store: RawStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nightly ingests dozens of sources: each attach replays the write-ahead log (up to 16 MB),
+    so a stage attaches once, writes from any thread, and checkpoints before the build attaches."""
+    import threading
+
+    pages = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))[:6]
+    attaches = 0
+    attach = RawStore._attach
+
+    def counting(self: RawStore, read_only: bool = False):
+        nonlocal attaches
+        attaches += 1
+        return attach(self, read_only)
+
+    monkeypatch.setattr(RawStore, "_attach", counting)
+    with store.session(), store.session():
+        for n in range(4):
+            ingest_paths(RawStore(store.path), pages[n : n + 1], source_id=f"s{n}", run_id="r")
+        worker = threading.Thread(
+            target=ingest_paths, args=(store, pages[4:6]), kwargs={"source_id": "t", "run_id": "r"}
+        )
+        worker.start()
+        worker.join()
+    assert attaches == 1
+    assert not Path(f"{store.path}.wal").exists() or Path(f"{store.path}.wal").stat().st_size == 0
+    assert rows(store, "SELECT count(*), count(DISTINCT source_id) FROM page_sightings") == [(6, 5)]
