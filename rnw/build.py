@@ -16,6 +16,13 @@ from pathlib import Path
 
 from rnw.settings import Settings
 
+# The stored shape of the incremental models. Bump it when one of them changes its columns or the
+# meaning of its rows: an existing build.duckdb is then rebuilt with --full-refresh on its next
+# build instead of failing (or, worse, mixing old and new rows). 2: int_body_pairs keeps a spanning
+# forest with row_kind; int_person_identities is keyed on name.
+BUILD_LAYOUT = "2"
+LAYOUT_FILE = "build.layout"
+
 
 class BuildError(RuntimeError):
     """dbt could not run at all, or a model or test failed."""
@@ -60,14 +67,31 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     ]
     settings.export_env()
     with build_lock(settings.home_dir):
+        refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
+        if refresh:
+            args.append("--full-refresh")
         shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
         try:
             result = dbtRunner().invoke(args)
         finally:
             _release_duckdb()
+        if result.exception is None and result.success and command in {"build", "run"}:
+            (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
     if result.exception is not None:
         raise BuildError(f"dbt {command} could not run: {result.exception}")
-    return summarise(result.result, result.success)
+    summary = summarise(result.result, result.success)
+    if refresh:
+        summary.warnings.insert(0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})")
+    return summary
+
+
+def _layout_is_stale(settings: Settings) -> bool:
+    """A build file whose incremental tables were made by another layout (or before layouts were
+    recorded). No build file: nothing to refresh."""
+    if not settings.build_db.exists():
+        return False
+    marker = settings.home_dir / LAYOUT_FILE
+    return not marker.exists() or marker.read_text().strip() != BUILD_LAYOUT
 
 
 def _release_duckdb() -> None:

@@ -114,6 +114,26 @@ def test_incremental_build_equals_full_refresh(
     assert after_incremental["marts.dim_articles"][0] > 7
 
 
+def test_a_build_file_of_an_older_layout_is_rebuilt_in_full(examples_warehouse: Path, tmp_path: Path) -> None:
+    """An upgrade that changes an incremental model's columns must not break the next nightly:
+    int_body_pairs without row_kind is the layout before spanning forests."""
+    from rnw.build import BUILD_LAYOUT, LAYOUT_FILE
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    before = mart_checksums(home / "warehouse.duckdb")
+    with duckdb.connect(str(home / "build.duckdb")) as con:
+        con.execute("ALTER TABLE intermediate.int_body_pairs DROP COLUMN row_kind")
+    (home / LAYOUT_FILE).write_text("1\n")
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    assert "older layout" in result.output
+    assert (home / LAYOUT_FILE).read_text().strip() == BUILD_LAYOUT
+    assert mart_checksums(home / "warehouse.duckdb") == before
+    again = rnw(home, "build")
+    assert again.exit_code == 0 and "older layout" not in again.output
+
+
 def _hold_lock(home: Path) -> subprocess.Popen:
     holder = subprocess.Popen(
         [

@@ -4,15 +4,17 @@ Incremental on body_hash: a body is read and hashed once, ever; clustering then 
 stored signatures.
 """
 
+from rnw.incremental import pending
 from rnw.neardup import SIGNATURE_SCHEMA, signature_batches
 from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="body_hash")
-    bodies = dbt.ref("int_articles_extracted").aggregate("body_hash, any_value(body_text) AS body_text")
+    extracted = dbt.ref("int_articles_extracted")
     if dbt.is_incremental:
-        bodies = bodies.filter(f"body_hash NOT IN (SELECT body_hash FROM {dbt.this})")
+        extracted = pending(extracted, "body_hash", f"SELECT body_hash FROM {dbt.this}")
+    bodies = extracted.aggregate("body_hash, any_value(body_text) AS body_text")
     return spill(
         session, map_batches(signature_batches, bodies.to_arrow_reader(1000), SIGNATURE_SCHEMA, task_rows=250)
     )

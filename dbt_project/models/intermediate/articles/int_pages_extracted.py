@@ -6,6 +6,7 @@ extracted again (that is how a backfill picks up a better extractor).
 """
 
 from rnw.articles import PAGE_SCHEMA, current_extractor_versions, extract_pages
+from rnw.incremental import pending
 from rnw.parallel import map_batches, spill
 
 
@@ -14,7 +15,7 @@ def model(dbt, session):
     pages = dbt.ref("stg_raw__pages").project("page_id, page_text, content_type, uri")
     if dbt.is_incremental:
         versions = ", ".join(f"'{v}'" for v in current_extractor_versions())
-        pages = pages.filter(
-            f"page_id NOT IN (SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions}))"
+        pages = pending(
+            pages, "page_id", f"SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions})"
         )
     return spill(session, map_batches(extract_pages, pages.to_arrow_reader(200), PAGE_SCHEMA, task_rows=50))

@@ -4,6 +4,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import INDICATORS_SCHEMA, indicators, up_to_date
+from rnw.incremental import pending
 from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
 from rnw.parallel import map_batches, spill
 
@@ -12,9 +13,7 @@ def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="article_id")
     articles = dbt.ref("int_articles_canonical").project("article_id, body_text, published_at")
     if dbt.is_incremental:
-        articles = articles.filter(
-            "article_id NOT IN (" + up_to_date(dbt.this, INDICATOR_EXTRACTOR_VERSION) + ")"
-        )
+        articles = pending(articles, "article_id", up_to_date(dbt.this, INDICATOR_EXTRACTOR_VERSION))
     regions = dbt.ref("int_article_regions").project(
         "article_id, mentions, group_mentions, primary_region_code"
     )

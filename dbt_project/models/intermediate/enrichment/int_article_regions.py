@@ -4,6 +4,7 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import REGIONS_SCHEMA, REGIONS_VERSION, regions, up_to_date
+from rnw.incremental import pending
 from rnw.parallel import map_batches, spill
 
 
@@ -13,5 +14,5 @@ def model(dbt, session):
         "article_id, title, body_text, published_at, source_region_code"
     )
     if dbt.is_incremental:
-        articles = articles.filter("article_id NOT IN (" + up_to_date(dbt.this, REGIONS_VERSION) + ")")
+        articles = pending(articles, "article_id", up_to_date(dbt.this, REGIONS_VERSION))
     return spill(session, map_batches(regions, articles.to_arrow_reader(500), REGIONS_SCHEMA))

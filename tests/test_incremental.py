@@ -1,0 +1,40 @@
+"""Pending rows of an incremental Python model: the same rows whichever way they are filtered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import rnw.incremental
+from rnw.incremental import pending
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / "t.duckdb"))
+    con.execute(
+        "CREATE TABLE pages AS SELECT 'p' || i AS page_id, repeat('正文', 50) AS page_text FROM range(500) t(i)"
+    )
+    con.execute("CREATE TABLE done AS SELECT 'p' || i AS page_id FROM range(0, 500, 3) t(i)")
+    con.execute("INSERT INTO pages VALUES ('it''s', 'a key that needs quoting')")
+    return con
+
+
+def test_listed_and_anti_joined_pending_rows_agree(con: duckdb.DuckDBPyConnection, monkeypatch) -> None:
+    expected = sorted(
+        con.sql("SELECT * FROM pages WHERE page_id NOT IN (SELECT page_id FROM done)").fetchall()
+    )
+    listed = sorted(pending(con.table("pages"), "page_id", "SELECT page_id FROM done").fetchall())
+    monkeypatch.setattr(rnw.incremental, "MAX_LISTED_KEYS", 10)
+    anti_joined = sorted(pending(con.table("pages"), "page_id", "SELECT page_id FROM done").fetchall())
+    assert listed == anti_joined == expected
+    assert len(expected) == 334
+    assert ("it's", "a key that needs quoting") in listed
+
+
+def test_nothing_pending_gives_no_rows_and_keeps_the_columns(con: duckdb.DuckDBPyConnection) -> None:
+    rows = pending(con.table("pages"), "page_id", "SELECT page_id FROM pages")
+    assert rows.fetchall() == []
+    assert rows.columns == ["page_id", "page_text"]
