@@ -10,9 +10,11 @@ clusters as (
     select * from {{ ref('int_article_clusters') }}
 ),
 
+-- Ranked on the small columns only: sorting whole occurrences (bodies included) held every body in
+-- the window operator at once.
 ranked as (
     select
-        occurrences.*,
+        occurrences.occurrence_id,
         left(clusters.cluster_hash, 32) as article_id,
         clusters.similarity,
         row_number() over (
@@ -36,7 +38,12 @@ ranked as (
 )
 
 select
-    * exclude (canonical_rank, arrival_rank),
-    canonical_rank = 1 as is_canonical,
-    arrival_rank = 1 as is_first
-from ranked
+    occurrences.*,
+    ranked.article_id,
+    ranked.similarity,
+    ranked.occurrence_count,
+    ranked.first_seen_at,
+    ranked.canonical_rank = 1 as is_canonical,
+    ranked.arrival_rank = 1 as is_first
+from occurrences
+inner join ranked using (occurrence_id)
