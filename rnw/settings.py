@@ -29,9 +29,9 @@ class Settings(BaseSettings):
     workers: int | None = None
     parallel_min_rows: int = 200
     # DuckDB's buffer cache otherwise grows to 80% of RAM as builds read the archive; above this it
-    # evicts or spills to disk (dbt's profile, the raw store and publish all use it). The reads are
-    # sequential scans, which a bigger cache does not speed up (100k pages: 4.4 s at 512 MB).
-    duckdb_memory_limit: str = "512MB"
+    # evicts or spills to disk (dbt's profile, the raw store and publish all use it). 512 MB ran
+    # out at 100k pages: two dbt threads committing at once (fct_article_topics) could not pin a block.
+    duckdb_memory_limit: str = "1GB"
     # Sent in the User-Agent so site operators can reach whoever runs the crawler.
     contact_url: str = "https://github.com/regional-news-warehouse/rnw"
     # Only the tests and benchmarks (simulated sites on 127.0.0.0/8) turn this on.
