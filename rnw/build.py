@@ -81,7 +81,9 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
         raise BuildError(f"dbt {command} could not run: {result.exception}")
     summary = summarise(result.result, result.success)
     if refresh:
-        summary.warnings.insert(0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})")
+        summary.warnings.insert(
+            0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
+        )
     return summary
 
 
