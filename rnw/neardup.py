@@ -159,6 +159,7 @@ PAIR_SCHEMA = pa.schema(
         ("row_kind", pa.string()),
     ]
 )
+NO_PAIRS = PAIR_SCHEMA.empty_table()  # what a full build starts from
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.T
     def texts_of(wanted: list[str]) -> dict[str, str]:
         return {h: by_hash[h] for h in wanted}
 
-    pairs = place_bodies(signatures, pa.Table.from_pylist([], schema=PAIR_SCHEMA), texts_of, threshold)
+    pairs = place_bodies(signatures, NO_PAIRS, texts_of, threshold)
     return cluster_pairs(signatures, pairs, texts_of)
 
 

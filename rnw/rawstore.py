@@ -2,10 +2,11 @@
 
 Only ingest and scrape write here, and only while no build runs: dbt attaches the file read-only,
 which DuckDB refuses while a writer holds it. A run's fetch stage keeps one connection open for all
-its writes (``RawStore.session``) and closes it before the build. ``page_id`` is the sha256 of the raw bytes: the same bytes again add no
-row, while every place they were seen is kept in ``page_sightings``. Nothing is updated or deleted;
-the exceptions are ``sources``, a copy of the registry that follows ``sources.yml``, and the run
-history (``pipeline_runs``, ``stage_metrics``), which is operational metadata, not content.
+its writes (``RawStore.session``) and closes it before the build. ``page_id`` is the sha256 of the
+raw bytes: the same bytes again add no row, while every place they were seen is kept in
+``page_sightings``. Nothing is updated or deleted; the exceptions are ``sources``, a copy of the
+registry that follows ``sources.yml``, and the run history (``pipeline_runs``, ``stage_metrics``),
+which is operational metadata, not content.
 """
 
 from __future__ import annotations

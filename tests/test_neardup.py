@@ -11,7 +11,7 @@ import pytest
 
 from rnw.articles import fold_key
 from rnw.neardup import (
-    PAIR_SCHEMA,
+    NO_PAIRS,
     Text,
     cluster,
     cluster_pairs,
@@ -27,9 +27,6 @@ from scrapers.textdump import split_text_dump
 def bodies(sample_text: str) -> list[str]:
     jingjinji, repeat, liangshan = (a.body_text for a in split_text_dump(sample_text))
     return [jingjinji, repeat, liangshan]
-
-
-EMPTY = pa.Table.from_pylist([], schema=PAIR_SCHEMA)
 
 
 def syndicated_copy(body: str) -> str:
@@ -116,12 +113,12 @@ def test_pairs_placed_in_two_builds_give_the_clusters_of_one(bodies: list[str]) 
             other[: len(other) // 2],
         )
     }
-    everything = clusters_of(build(EMPTY, texts), texts)
+    everything = clusters_of(build(NO_PAIRS, texts), texts)
     assert len(set(everything.column("cluster_hash").to_pylist())) < len(texts), "nothing folded"
     for seed in range(4):
         order = sorted(texts)
         random.Random(seed).shuffle(order)
-        stored = build(build(EMPTY, {h: texts[h] for h in order[:2]}), texts)
+        stored = build(build(NO_PAIRS, {h: texts[h] for h in order[:2]}), texts)
         placed = stored.filter(pc.equal(stored.column("row_kind"), "placed"))
         assert placed.num_rows == len(texts), "each placed once"
         assert clusters_of(stored, texts) == everything
@@ -131,7 +128,7 @@ def test_a_group_of_copies_stores_a_spanning_forest(bodies: list[str]) -> None:
     """Twelve copies of one story are 66 similar pairs; storing them all grows with the square of
     the group, so only the 11 that join the group are kept."""
     texts = {fold_key(t): t for t in variants(bodies[0], 12)}
-    stored = build(EMPTY, texts)
+    stored = build(NO_PAIRS, texts)
     assert pc.sum(pc.equal(stored.column("row_kind"), "pair")).as_py() == 11
     assert len(set(clusters_of(stored, texts).column("cluster_hash").to_pylist())) == 1
 
@@ -144,8 +141,8 @@ def test_bodies_that_disappear_and_return_give_the_clusters_of_a_full_build(bodi
     hashes = sorted(pool)
     for seed in range(12):
         rng = random.Random(seed)
-        stored = EMPTY
+        stored = NO_PAIRS
         for _ in range(4):
             present = {h: pool[h] for h in hashes if rng.random() < 0.6}
             stored = build(stored, present)
-            assert clusters_of(stored, present) == clusters_of(build(EMPTY, present), present), seed
+            assert clusters_of(stored, present) == clusters_of(build(NO_PAIRS, present), present), seed

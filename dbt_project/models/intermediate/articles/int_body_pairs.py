@@ -7,9 +7,7 @@ are placed again and it gets a `withdrawn` row. Changing `near_duplicate_thresho
 `--full-refresh`.
 """
 
-import pyarrow as pa
-
-from rnw.neardup import PAIR_SCHEMA, body_texts, place_bodies
+from rnw.neardup import NO_PAIRS, PAIR_SCHEMA, body_texts, place_bodies
 
 
 def model(dbt, session):
@@ -22,7 +20,7 @@ def model(dbt, session):
             f"select body_hash, other_hash, similarity, row_kind from {dbt.this}"
         ).to_arrow_table()
     else:
-        stored = pa.Table.from_pylist([], schema=PAIR_SCHEMA)
+        stored = NO_PAIRS
     return place_bodies(
         signatures.to_arrow_table(), stored.cast(PAIR_SCHEMA), body_texts(extracted), threshold
     )
