@@ -114,6 +114,43 @@ def test_incremental_build_equals_full_refresh(
     assert after_incremental["marts.dim_articles"][0] > 7
 
 
+def test_a_longer_copy_arriving_later_rewrites_the_article_incrementally(
+    examples_warehouse: Path, tmp_path: Path
+) -> None:
+    """The incremental article chain when an old story changes: an exact copy of a stored article
+    on a new page folds into it, and a longer copy becomes its canonical body, so the story gets a
+    new article_id and every copy moves to it. The marts must equal a full refresh."""
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    page = (EXAMPLES / "cwced-1f1a7b604a8b.html").read_text(encoding="utf-8")
+    paragraph = '<p style="TEXT-INDENT: 30px; MARGIN: 0px 3px 15px">'
+    credit = page.index(paragraph + "记者")
+    added = paragraph + "下一步，本市将继续扩大安宁疗护试点范围，逐步覆盖全部区级医疗机构。</p>\n"
+    new_pages = tmp_path / "new"
+    new_pages.mkdir()
+    (new_pages / "copy.html").write_text(page.replace("<head>", "<head><!-- mirror -->", 1), encoding="utf-8")
+    (new_pages / "longer.html").write_text(
+        page[:credit] + added + page[credit:], encoding="utf-8"
+    )
+
+    def story(path: Path) -> list[tuple]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute(
+                "SELECT article_id, occurrence_count FROM marts.dim_articles WHERE body_text LIKE '%安宁疗护%'"
+            ).fetchall()
+
+    [(old_id, copies)] = story(home / "warehouse.duckdb")
+    assert copies == 1
+    assert rnw(home, "ingest", str(new_pages)).exit_code == 0
+    incremental = rnw(home, "build")
+    assert incremental.exit_code == 0, incremental.output
+    [(new_id, copies)] = story(home / "warehouse.duckdb")
+    assert (copies, new_id != old_id) == (3, True)
+    after_incremental = mart_checksums(home / "warehouse.duckdb")
+    assert rnw(home, "build", "--full-refresh").exit_code == 0
+    assert mart_checksums(home / "warehouse.duckdb") == after_incremental
+
+
 def test_a_build_file_of_an_older_layout_is_rebuilt_in_full(examples_warehouse: Path, tmp_path: Path) -> None:
     """An upgrade that changes an incremental model's columns must not break the next nightly:
     int_body_pairs without row_kind is the layout before spanning forests."""

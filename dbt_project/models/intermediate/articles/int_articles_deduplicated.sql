@@ -2,8 +2,30 @@
 -- folding share a body_hash; near-duplicates (int_article_clusters) share a cluster. The
 -- canonical occurrence, whose text and metadata the article shows, is chosen by content (the
 -- cluster's canonical body, then the most complete copy of it), so ingestion order cannot change it.
+--
+-- Incremental on occurrence_id: every column is computed within one cluster, so a nightly
+-- recomputes the occurrences of the clusters it touches (rnw_touched_occurrences) and leaves the
+-- others as they are. The post-hook drops occurrences whose page no longer yields them.
+{{ config(
+    materialized='incremental',
+    unique_key='occurrence_id',
+    incremental_strategy='delete+insert',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where occurrence_id not in (select occurrence_id from {{ ref('int_articles_extracted') }})
+    {% endif %}"
+) }}
+
+{% if is_incremental() %}
+    {% set touched = listed_keys('occurrence_id', touched_occurrences(
+        ref('int_articles_extracted'), ref('int_article_clusters'), this)) %}
+{% else %}
+    {% set touched = 'true' %}
+{% endif %}
+
 with occurrences as (
     select * from {{ ref('int_articles_extracted') }}
+    where {{ touched }}
 ),
 
 clusters as (

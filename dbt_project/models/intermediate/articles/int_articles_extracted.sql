@@ -1,11 +1,40 @@
 -- One row per article found on a page (an occurrence), with the page's provenance.
+-- Incremental on page_id: a nightly unnests only the pages extracted since the last build (or
+-- re-extracted by a newer extractor). The post-hook drops what is left of an older extraction,
+-- which covers a re-extracted page that no longer yields any article.
+{{ config(
+    materialized='incremental',
+    unique_key='page_id',
+    incremental_strategy='delete+insert',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }} as done
+        where not exists (
+            select 1 from {{ ref('int_pages_extracted') }} as pages
+            where pages.page_id = done.page_id and pages.extractor_version = done.extractor_version
+        )
+    {% endif %}"
+) }}
+
+{% if is_incremental() %}
+    {% set pending_pages = listed_keys('page_id', "
+        select pages.page_id from " ~ ref('int_pages_extracted') ~ " as pages
+        where not exists (
+            select 1 from " ~ this ~ " as done
+            where done.page_id = pages.page_id and done.extractor_version = pages.extractor_version
+        )") %}
+{% else %}
+    {% set pending_pages = 'true' %}
+{% endif %}
+
 with pages as (
     select * from {{ ref('stg_raw__pages') }}
+    where {{ pending_pages }}
 ),
 
 extracted as (
     select page_id, extractor_version, unnest(articles) as article
     from {{ ref('int_pages_extracted') }}
+    where {{ pending_pages }}
 ),
 
 flattened as (

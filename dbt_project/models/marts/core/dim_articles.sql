@@ -1,5 +1,43 @@
+-- Incremental on article_id: a nightly rewrites the articles whose canonical copy, first copy or
+-- copy count changed (their row is a function of those, read from key columns only) and the
+-- post-hook drops articles that no longer exist (a longer copy gave the story a new id).
+{{ config(
+    materialized='incremental',
+    unique_key='article_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where article_id not in (select article_id from {{ ref('int_articles_deduplicated') }})
+    {% endif %}"
+) }}
+
+{% set signature %}
+    select
+        canonical.article_id,
+        canonical.occurrence_id as canonical_occurrence_id,
+        canonical.extractor_version,
+        canonical.occurrence_count,
+        canonical.first_seen_at,
+        first_seen.uri as canonical_uri
+    from {{ ref('int_articles_deduplicated') }} as canonical
+    inner join {{ ref('int_articles_deduplicated') }} as first_seen
+        on first_seen.article_id = canonical.article_id and first_seen.is_first
+    where canonical.is_canonical
+{% endset %}
+
+{% if is_incremental() %}
+    {% set changed = listed_keys('article_id', "select article_id from (" ~ signature ~ "
+        except
+        select article_id, canonical_occurrence_id, extractor_version, occurrence_count, first_seen_at, canonical_uri
+        from " ~ this ~ ")") %}
+{% else %}
+    {% set changed = 'true' %}
+{% endif %}
+
 with occurrences as (
     select * from {{ ref('int_articles_deduplicated') }}
+    where {{ changed }}
 ),
 
 canonical as (
@@ -23,6 +61,7 @@ select
     first_seen.canonical_uri::varchar as canonical_uri,
     canonical.first_seen_at::timestamptz as first_seen_at,
     canonical.occurrence_count::integer as occurrence_count,
-    canonical.extractor_version::varchar as extractor_version
+    canonical.extractor_version::varchar as extractor_version,
+    canonical.occurrence_id::varchar as canonical_occurrence_id
 from canonical
 inner join first_seen using (article_id)
