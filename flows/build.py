@@ -25,7 +25,7 @@ def build_and_publish(settings: Settings, summary: RunSummary, full_refresh: boo
         summary.dbt = dbt_build_task(settings, full_refresh)
     if summary.dbt.failures:
         raise BuildError("dbt build failed: " + "; ".join(f.splitlines()[0] for f in summary.dbt.failures))
-    summary.read_build(settings.build_db, settings.warehouse_db)
+    summary.read_build(settings.marts_db, settings.warehouse_db)
     with summary.stage("publish"):
         summary.finish("success")
         publish_task(settings, summary.run_row(), summary.stage_rows())

@@ -19,8 +19,8 @@ from rnw.settings import Settings
 # The stored shape of the incremental models. Bump it when one of them changes its columns or the
 # meaning of its rows: an existing build.duckdb is then rebuilt with --full-refresh on its next
 # build instead of failing (or, worse, mixing old and new rows). 2: int_body_pairs keeps a spanning
-# forest with row_kind; int_person_identities is keyed on name. 3: the article chain is incremental
-# and dim_articles has canonical_occurrence_id.
+# forest with row_kind; int_person_identities is keyed on name. 3: the article chain is incremental,
+# dim_articles has canonical_occurrence_id and the marts are built in build_marts.duckdb.
 BUILD_LAYOUT = "3"
 LAYOUT_FILE = "build.layout"
 

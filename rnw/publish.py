@@ -1,25 +1,31 @@
 """Publish the built schemas to ``warehouse.duckdb`` atomically.
 
 Analysts keep the warehouse open in their own tools; DuckDB would refuse dbt its build file if
-they held that one. So dbt builds ``build.duckdb`` and this step copies the public schemas into a
-new file and renames it over the old one: readers keep the old inode until they reconnect, never
-block the nightly run, and never see half a build.
+they held that one. So dbt builds ``build.duckdb`` and this step makes a new file and renames it
+over the old one: readers keep the old inode until they reconnect, never block the nightly run,
+and never see half a build.
+
+The marts are built in a file of their own (``build_marts.duckdb``, attached to the build), so the
+new file starts as a copy of it: a nightly that changed 1% of the articles no longer rewrites and
+recompresses every table (19.4 s of a 100k-page nightly). The staging tables and the run history
+are added to the copy.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
 
 from rnw.settings import Settings
 
-PUBLISHED_SCHEMAS = ("staging", "marts")
+STAGING_SCHEMA = "staging"
 # Columns left in build.duckdb: the decoded text of every page ever fetched is most of the data and
 # no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in raw.duckdb).
 # Copying it made each publish cost in proportion to the whole archive, not to the marts.
-UNPUBLISHED_COLUMNS = {("staging", "stg_raw__pages"): ("page_text",)}
+UNPUBLISHED_COLUMNS = {(STAGING_SCHEMA, "stg_raw__pages"): ("page_text",)}
 
 
 def _quote(name: str) -> str:
@@ -31,39 +37,27 @@ def _literal(text: str) -> str:
 
 
 def publish(settings: Settings, run: dict | None = None, stages: list[dict] | None = None) -> dict[str, int]:
-    """Copy every table and view of the published schemas as tables, plus the run history (``ops``)
-    with the current run's row; returns row counts per table."""
+    """Copy the marts file, then the staging views as tables and the run history (``ops``) with the
+    current run's row into it; returns row counts per table."""
     target = settings.warehouse_db
     for leftover in target.parent.glob(f"{target.name}.tmp-*"):
         leftover.unlink()  # a publish killed before its rename; the caller holds the run lock
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    counts: dict[str, int] = {}
+    duckdb.connect(str(settings.marts_db)).close()  # folds a write-ahead log left by a kill into the file
+    shutil.copyfile(settings.marts_db, tmp)
     con = duckdb.connect(str(tmp), config={"memory_limit": settings.duckdb_memory_limit})
     try:
         con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
         con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
         db = _quote(con.execute("SELECT current_database()").fetchone()[0])
-        relations = con.execute(
-            """
-            SELECT schema_name, table_name, comment FROM duckdb_tables()
-            WHERE database_name = 'build' AND schema_name IN ?
-            UNION ALL
-            SELECT schema_name, view_name, comment FROM duckdb_views()
-            WHERE database_name = 'build' AND schema_name IN ? AND NOT internal
-            ORDER BY 1, 2
-            """,
-            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        for schema, name, comment in relations:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{_quote(schema)}")
-            qualified = f"{_quote(schema)}.{_quote(name)}"
-            dropped = UNPUBLISHED_COLUMNS.get((schema, name))
-            columns = f"* EXCLUDE ({', '.join(map(_quote, dropped))})" if dropped else "*"
-            con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT {columns} FROM build.{qualified}")
-            if comment:
-                con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
-            _copy_column_comments(con, db, schema, name, dropped or ())
-            counts[f"{schema}.{name}"] = con.execute(f"SELECT count(*) FROM {db}.{qualified}").fetchone()[0]
+        _copy_staging(con, db)
+        counts: dict[str, int] = {}
+        for schema, name in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall():
+            counts[f"{schema}.{name}"] = con.execute(
+                f"SELECT count(*) FROM {db}.{_quote(schema)}.{_quote(name)}"
+            ).fetchone()[0]
         counts.update(_copy_ops(con, db, run, stages or []))
         con.execute("DETACH build")
         con.execute("DETACH raw")
@@ -73,7 +67,28 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
     _fsync(tmp)
     os.replace(tmp, target)
     _fsync(target.parent)
-    return counts
+    return dict(sorted(counts.items()))
+
+
+def _copy_staging(con: duckdb.DuckDBPyConnection, db: str) -> None:
+    """The staging views (over raw.duckdb) as tables, with their descriptions."""
+    relations = con.execute(
+        """
+        SELECT view_name, comment FROM duckdb_views()
+        WHERE database_name = 'build' AND schema_name = ? AND NOT internal
+        ORDER BY 1
+        """,
+        [STAGING_SCHEMA],
+    ).fetchall()
+    con.execute(f"CREATE SCHEMA {db}.{_quote(STAGING_SCHEMA)}")
+    for name, comment in relations:
+        qualified = f"{_quote(STAGING_SCHEMA)}.{_quote(name)}"
+        dropped = UNPUBLISHED_COLUMNS.get((STAGING_SCHEMA, name))
+        columns = f"* EXCLUDE ({', '.join(map(_quote, dropped))})" if dropped else "*"
+        con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT {columns} FROM build.{qualified}")
+        if comment:
+            con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
+        _copy_column_comments(con, db, STAGING_SCHEMA, name, dropped or ())
 
 
 def _copy_ops(

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         return self.home_dir / "build.duckdb"
 
     @property
+    def marts_db(self) -> Path:
+        """The marts as dbt builds them (attached to build.duckdb); published by copying the file."""
+        return self.home_dir / "build_marts.duckdb"
+
+    @property
     def scratch_dir(self) -> Path:
         """Files a build writes for itself (Python models' output); cleared before each build."""
         return self.home_dir / "scratch"

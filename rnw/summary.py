@@ -80,9 +80,9 @@ class RunSummary:
     def finish(self, status: str, error: str | None = None) -> None:
         self.status, self.error, self.finished_at = status, error, datetime.now(UTC)
 
-    def read_build(self, build_db: Path, previous_warehouse: Path) -> None:
+    def read_build(self, marts_db: Path, previous_warehouse: Path) -> None:
         """Article counts of the new build, and what changed against the warehouse analysts have now."""
-        con = duckdb.connect(str(build_db), read_only=True)
+        con = duckdb.connect(str(marts_db), read_only=True)
         try:
             if previous_warehouse.exists():
                 con.execute(f"ATTACH '{previous_warehouse}' AS previous (READ_ONLY)")

@@ -107,7 +107,7 @@ def test_docs_describe_the_marts(
     """On a copy of the examples' build (dbt opens build.duckdb for writing)."""
     home = tmp_path / "var"
     home.mkdir()
-    for name in ("raw.duckdb", "build.duckdb"):
+    for name in ("raw.duckdb", "build.duckdb", "build_marts.duckdb"):
         shutil.copy2(examples_warehouse / name, home / name)
     shutil.copytree(examples_warehouse / "dbt_target", home / "dbt_target")
     monkeypatch.setenv("RNW_HOME", str(home))  # run_dbt exports it; restored after the test
