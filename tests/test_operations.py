@@ -129,9 +129,7 @@ def test_a_longer_copy_arriving_later_rewrites_the_article_incrementally(
     new_pages = tmp_path / "new"
     new_pages.mkdir()
     (new_pages / "copy.html").write_text(page.replace("<head>", "<head><!-- mirror -->", 1), encoding="utf-8")
-    (new_pages / "longer.html").write_text(
-        page[:credit] + added + page[credit:], encoding="utf-8"
-    )
+    (new_pages / "longer.html").write_text(page[:credit] + added + page[credit:], encoding="utf-8")
 
     def story(path: Path) -> list[tuple]:
         with duckdb.connect(str(path), read_only=True) as con:
