@@ -38,3 +38,13 @@ def test_nothing_pending_gives_no_rows_and_keeps_the_columns(con: duckdb.DuckDBP
     rows = pending(con.table("pages"), "page_id", "SELECT page_id FROM pages")
     assert rows.fetchall() == []
     assert rows.columns == ["page_id", "page_text"]
+
+
+def test_sql_models_list_keys_up_to_the_same_threshold() -> None:
+    """The dbt macro listed_keys and rnw.incremental.pending switch to a subquery at one number."""
+    import yaml
+
+    from rnw.settings import REPO_ROOT
+
+    project = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert project["vars"]["max_listed_keys"] == rnw.incremental.MAX_LISTED_KEYS

@@ -4,7 +4,7 @@
 -- cluster's canonical body, then the most complete copy of it), so ingestion order cannot change it.
 --
 -- Incremental on occurrence_id: every column is computed within one cluster, so a nightly
--- recomputes the occurrences of the clusters it touches (rnw_touched_occurrences) and leaves the
+-- recomputes the occurrences of the clusters it touches (macro touched_occurrences) and leaves the
 -- others as they are. The post-hook drops occurrences whose page no longer yields them.
 {{ config(
     materialized='incremental',

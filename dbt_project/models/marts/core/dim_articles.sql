@@ -12,21 +12,20 @@
     {% endif %}"
 ) }}
 
-{% set signature %}
-    select
-        canonical.article_id,
-        canonical.occurrence_id as canonical_occurrence_id,
-        canonical.extractor_version,
-        canonical.occurrence_count,
-        canonical.first_seen_at,
-        first_seen.uri as canonical_uri
-    from {{ ref('int_articles_deduplicated') }} as canonical
-    inner join {{ ref('int_articles_deduplicated') }} as first_seen
-        on first_seen.article_id = canonical.article_id and first_seen.is_first
-    where canonical.is_canonical
-{% endset %}
-
 {% if is_incremental() %}
+    {% set signature %}
+        select
+            canonical.article_id,
+            canonical.occurrence_id as canonical_occurrence_id,
+            canonical.extractor_version,
+            canonical.occurrence_count,
+            canonical.first_seen_at,
+            first_seen.uri as canonical_uri
+        from {{ ref('int_articles_deduplicated') }} as canonical
+        inner join {{ ref('int_articles_deduplicated') }} as first_seen
+            on first_seen.article_id = canonical.article_id and first_seen.is_first
+        where canonical.is_canonical
+    {% endset %}
     {% set changed = listed_keys('article_id', "select article_id from (" ~ signature ~ "
         except
         select article_id, canonical_occurrence_id, extractor_version, occurrence_count, first_seen_at, canonical_uri
