@@ -8,7 +8,7 @@ and never see half a build.
 The marts are built in a file of their own (``build_marts.duckdb``, attached to the build), so the
 new file starts as a copy of it: a nightly that changed 1% of the articles no longer rewrites and
 recompresses every table (19.4 s of a 100k-page nightly). The staging tables and the run history
-are added to the copy.
+are added to the copy, and the incremental marts' ledger (what each consumed) is dropped from it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import duckdb
 from rnw.settings import Settings
 
 STAGING_SCHEMA = "staging"
+# Bookkeeping of the incremental marts (what each one consumed), not for analysts.
+LEDGER_SCHEMA = "ledger"
 # Columns left in build.duckdb: the decoded text of every page ever fetched is most of the data and
 # no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in raw.duckdb).
 # Copying it made each publish cost in proportion to the whole archive, not to the marts.
@@ -50,6 +52,7 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
         con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
         con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
         db = _quote(con.execute("SELECT current_database()").fetchone()[0])
+        con.execute(f"DROP SCHEMA IF EXISTS {db}.{_quote(LEDGER_SCHEMA)} CASCADE")
         _copy_staging(con, db)
         counts: dict[str, int] = {}
         for schema, name in con.execute(

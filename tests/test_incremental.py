@@ -48,3 +48,21 @@ def test_sql_models_list_keys_up_to_the_same_threshold() -> None:
 
     project = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["vars"]["max_listed_keys"] == rnw.incremental.MAX_LISTED_KEYS
+
+
+def test_seeds_count_as_loaded_until_a_seed_file_changes(tmp_path: Path) -> None:
+    from rnw.build import SEEDS_FILE, _seeds_are_loaded, _seeds_digest
+    from rnw.settings import Settings
+
+    project = tmp_path / "project"
+    (project / "seeds").mkdir(parents=True)
+    (project / "seeds" / "units.csv").write_text("unit,factor\n万元,10000\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", dbt_project_dir=project)
+    digest = _seeds_digest(settings)
+    assert not _seeds_are_loaded(settings, digest), "no build file yet"
+    settings.build_db.touch()
+    assert not _seeds_are_loaded(settings, digest), "never recorded"
+    (settings.home_dir / SEEDS_FILE).write_text(digest + "\n")
+    assert _seeds_are_loaded(settings, digest)
+    (project / "seeds" / "units.csv").write_text("unit,factor\n万元,1000\n", encoding="utf-8")
+    assert not _seeds_are_loaded(settings, _seeds_digest(settings))

@@ -4,7 +4,9 @@ kill-and-rerun convergence, all with real subprocesses, DuckDB files, dbt and Pr
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -99,10 +101,16 @@ def test_incremental_build_equals_full_refresh(
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
     corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
+    articles_before = _article_ids(home / "warehouse.duckdb")
     assert rnw(home, "ingest", *map(str, corpus)).exit_code == 0
     incremental = rnw(home, "build")
     assert incremental.exit_code == 0, incremental.output
     after_incremental = mart_checksums(home / "warehouse.duckdb")
+    new_articles = _article_ids(home / "warehouse.duckdb") - articles_before
+    compiled = home / "dbt_target" / "compiled" / "rnw" / "models" / "marts" / "topics" / "fct_article_topics.sql"
+    [listed] = re.findall(r"article_id in \(([^)]*)\)", compiled.read_text(encoding="utf-8"))
+    assert new_articles and set(re.findall(r"'([0-9a-f]+)'", listed)) == new_articles, "reads new articles only"
+    assert _built_seeds(home) == 0, "unchanged seeds are neither reloaded nor re-tested"
     with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:
         leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
         assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
@@ -112,6 +120,17 @@ def test_incremental_build_equals_full_refresh(
     assert full.exit_code == 0, full.output
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental
     assert after_incremental["marts.dim_articles"][0] > 7
+    assert _built_seeds(home) > 0, "a full refresh reloads them"
+
+
+def _built_seeds(home: Path) -> int:
+    results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return sum(r["unique_id"].startswith("seed.") for r in results)
+
+
+def _article_ids(warehouse: Path) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {a for (a,) in con.execute("SELECT article_id FROM marts.dim_articles").fetchall()}
 
 
 def test_a_longer_copy_arriving_later_rewrites_the_article_incrementally(
@@ -244,6 +263,43 @@ def test_sigkill_then_rerun_converges_to_an_uninterrupted_run(
         victim.wait()
         assert _run_cli(home, prefect_server).wait(timeout=600) == 0, label
         assert mart_checksums(home / "warehouse.duckdb") == expected, label
+
+
+def test_a_newer_enricher_version_rewrites_its_marts_even_where_an_article_loses_its_rows(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The per-article marts rewrite only the articles whose enrichment changed, judged by the
+    ledger of what each consumed, not by their own rows: an article the newer enricher finds no
+    topic in has no row left to compare, yet its old rows must go."""
+    from rnw.topics import ArticleTopics, score_topics
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    before = mart_checksums(home / "warehouse.duckdb")
+
+    def top_topic_of_odd_lengths(text: str, sections=()) -> ArticleTopics:
+        scores = score_topics(text, sections).scores
+        return ArticleTopics(scores=[s for s in scores if s.rank == 1] if len(text) % 2 else [], sections=[])
+
+    monkeypatch.setattr("rnw.enrich.TOPICS_VERSION", "topics-99-test")
+    monkeypatch.setattr("rnw.topics.score_topics", top_topic_of_odd_lengths)
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        topics_per_article = dict(
+            con.execute(
+                "SELECT a.article_id, count(t.article_id) FROM marts.dim_articles a "
+                "LEFT JOIN marts.fct_article_topics t USING (article_id) GROUP BY 1"
+            ).fetchall()
+        )
+        section_topics = con.execute("SELECT count(*) FROM marts.fct_section_topics").fetchone()[0]
+    assert set(topics_per_article.values()) == {0, 1}
+    assert section_topics == 0
+    after = mart_checksums(home / "warehouse.duckdb")
+    assert before["marts.fct_article_topics"][0] > len(topics_per_article) > after["marts.fct_article_topics"][0]
+    assert after["marts.fct_indicator_observations"] == before["marts.fct_indicator_observations"]
+    assert rnw(home, "build", "--full-refresh").exit_code == 0
+    assert mart_checksums(home / "warehouse.duckdb") == after
 
 
 def test_a_newer_extractor_version_reextracts_stored_pages(

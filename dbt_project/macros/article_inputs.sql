@@ -1,0 +1,87 @@
+{#-
+    Per-article marts (one article's rows are a function of one input row) rebuild only the
+    articles whose input changed. An article can have no rows in such a mart (no indicators, no
+    organisations), so the mart itself cannot tell what it has seen; a ledger beside it in the marts
+    database records the (article_id, input_version) pairs each model consumed. The ledger is
+    written by a post-hook, in the model's own transaction, so a kill leaves both or neither.
+    Publish drops the ledger schema from the analysts' copy.
+-#}
+
+{% macro article_inputs(input, version, current_only=true) %}
+    {#- The articles a per-article mart must hold now, with the version of each one's input row. -#}
+    select article_id, ({{ version }})::varchar as input_version
+    from {{ ref(input) }}
+    {%- if current_only %}
+    semi join {{ ref('int_articles_canonical') }} using (article_id)
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro article_ledger() %}
+    {{- return(this.database ~ '.ledger.article_inputs') -}}
+{% endmacro %}
+
+
+{% macro ensure_article_ledger() %}
+    {#- An incremental model whose ledger is missing (an older marts file) sees every article as
+        unconsumed and so rewrites itself whole: slow once, never wrong. -#}
+    {%- do run_query(article_ledger_ddl()) -%}
+{% endmacro %}
+
+
+{% macro article_ledger_ddl() %}
+    create schema if not exists {{ this.database }}.ledger;
+    create table if not exists {{ article_ledger() }}
+        (model varchar not null, article_id varchar not null, input_version varchar not null)
+{% endmacro %}
+
+
+{% macro unconsumed_articles(inputs) %}
+    {#- Articles whose input row this model has not consumed yet: new, or re-enriched since. -#}
+    select article_id from (
+        {{ inputs }}
+        except
+        select article_id, input_version from {{ article_ledger() }} where model = '{{ this.identifier }}'
+    )
+{% endmacro %}
+
+
+{% macro changed_articles(input, version, current_only=true) %}
+    {#- The model's filter on article_id: every article on a full build, the unconsumed ones on an
+        incremental build (listed as literals, so the scan of the input reads those rows only). -#}
+    {%- if not is_incremental() -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- do ensure_article_ledger() -%}
+    {%- endif -%}
+    {{ return(listed_keys('article_id', unconsumed_articles(article_inputs(input, version, current_only)))) }}
+{% endmacro %}
+
+
+{% macro forget_changed_articles(input, version, current_only=true) %}
+    {#- Pre-hook: drop the rows of articles that changed or are gone. Their new rows are appended by
+        the model; an article whose new input yields no rows keeps none, which a delete keyed on
+        the model's output could not do. -#}
+    {%- if is_incremental() -%}
+        {%- set inputs = article_inputs(input, version, current_only) -%}
+        delete from {{ this }}
+        where article_id in ({{ unconsumed_articles(inputs) }})
+            or article_id not in (select article_id from ({{ inputs }}))
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro record_article_inputs(input, version, current_only=true) %}
+    {#- Post-hook: make the ledger equal the inputs this build consumed (also after a full build). -#}
+    {%- set inputs = article_inputs(input, version, current_only) -%}
+    {%- set consumed -%}
+        select article_id, input_version from {{ article_ledger() }} where model = '{{ this.identifier }}'
+    {%- endset -%}
+    {{ article_ledger_ddl() }};
+    delete from {{ article_ledger() }}
+    where model = '{{ this.identifier }}'
+        and (article_id, input_version) not in (select article_id, input_version from ({{ inputs }}));
+    insert into {{ article_ledger() }}
+    select '{{ this.identifier }}', article_id, input_version from ({{ inputs }} except {{ consumed }})
+{% endmacro %}
