@@ -107,9 +107,13 @@ def test_incremental_build_equals_full_refresh(
     assert incremental.exit_code == 0, incremental.output
     after_incremental = mart_checksums(home / "warehouse.duckdb")
     new_articles = _article_ids(home / "warehouse.duckdb") - articles_before
-    compiled = home / "dbt_target" / "compiled" / "rnw" / "models" / "marts" / "topics" / "fct_article_topics.sql"
+    compiled = (
+        home / "dbt_target" / "compiled" / "rnw" / "models" / "marts" / "topics" / "fct_article_topics.sql"
+    )
     [listed] = re.findall(r"article_id in \(([^)]*)\)", compiled.read_text(encoding="utf-8"))
-    assert new_articles and set(re.findall(r"'([0-9a-f]+)'", listed)) == new_articles, "reads new articles only"
+    assert new_articles and set(re.findall(r"'([0-9a-f]+)'", listed)) == new_articles, (
+        "reads new articles only"
+    )
     assert _built_seeds(home) == 0, "unchanged seeds are neither reloaded nor re-tested"
     with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:
         leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
@@ -296,7 +300,9 @@ def test_a_newer_enricher_version_rewrites_its_marts_even_where_an_article_loses
     assert set(topics_per_article.values()) == {0, 1}
     assert section_topics == 0
     after = mart_checksums(home / "warehouse.duckdb")
-    assert before["marts.fct_article_topics"][0] > len(topics_per_article) > after["marts.fct_article_topics"][0]
+    assert (
+        before["marts.fct_article_topics"][0] > len(topics_per_article) > after["marts.fct_article_topics"][0]
+    )
     assert after["marts.fct_indicator_observations"] == before["marts.fct_indicator_observations"]
     assert rnw(home, "build", "--full-refresh").exit_code == 0
     assert mart_checksums(home / "warehouse.duckdb") == after
