@@ -107,6 +107,15 @@ TOPICS_SCHEMA = pa.schema(
         ("sections", pa.list_(_SECTION_TOPICS)),
     ]
 )
+IDENTITY_INPUT_SCHEMA = pa.schema(
+    [
+        ("mention_key", pa.string()),
+        ("article_id", pa.string()),
+        ("name", pa.string()),
+        ("title", pa.string()),
+        ("organization", pa.string()),
+    ]
+)
 IDENTITY_SCHEMA = pa.schema(
     [
         ("mention_key", pa.string()),
@@ -224,23 +233,29 @@ def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     Mentions are sorted first so the chosen key of a cluster never depends on row order. A cluster
     never spans two names, so given every mention of some names this returns exactly the rows a
     run over all mentions would give for them: the incremental model passes only changed names.
+    Read by column, not as row dicts: a nightly can re-resolve most mentions of a common name.
     """
     from rnw.people.identity import NameMention, cluster_same_person
 
-    rows = sorted(_rows(batches), key=lambda r: r["mention_key"])
+    batches = list(batches)
+    table = pa.Table.from_batches(batches) if batches else IDENTITY_INPUT_SCHEMA.empty_table()
+    table = table.sort_by("mention_key")
+    mention_keys, names = table["mention_key"].to_pylist(), table["name"].to_pylist()
     keys = cluster_same_person(
-        [NameMention(r["article_id"], r["name"], r["title"], r["organization"]) for r in rows]
-    )
-    return pa.Table.from_pylist(
         [
-            {
-                "mention_key": r["mention_key"],
-                "name": r["name"],
-                "person_id": hashlib.sha256(k.encode()).hexdigest()[:16],
-                "person_key": k,
-            }
-            for r, k in zip(rows, keys, strict=True)
-        ],
+            NameMention(*fields)
+            for fields in zip(
+                table["article_id"].to_pylist(),
+                names,
+                table["title"].to_pylist(),
+                table["organization"].to_pylist(),
+                strict=True,
+            )
+        ]
+    )
+    person_ids = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in set(keys)}
+    return pa.table(
+        [mention_keys, names, [person_ids[k] for k in keys], keys],
         schema=IDENTITY_SCHEMA,
     )
 

@@ -106,6 +106,7 @@ def test_incremental_build_equals_full_refresh(
     incremental = rnw(home, "build")
     assert incremental.exit_code == 0, incremental.output
     after_incremental = mart_checksums(home / "warehouse.duckdb")
+    staging_after_incremental = mart_checksums(home / "warehouse.duckdb", ("staging",))
     new_articles = _article_ids(home / "warehouse.duckdb") - articles_before
     compiled = (
         home / "dbt_target" / "compiled" / "rnw" / "models" / "marts" / "topics" / "fct_article_topics.sql"
@@ -120,9 +121,11 @@ def test_incremental_build_equals_full_refresh(
         assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
     monkeypatch.setenv("RNW_WORKERS", "2")
     monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
+    (home / "warehouse.duckdb").unlink()  # this publish has no warehouse to carry staging rows over from
     full = rnw(home, "build", "--full-refresh")
     assert full.exit_code == 0, full.output
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental
+    assert mart_checksums(home / "warehouse.duckdb", ("staging",)) == staging_after_incremental
     assert after_incremental["marts.dim_articles"][0] > 7
     assert _built_seeds(home) > 0, "a full refresh reloads them"
 

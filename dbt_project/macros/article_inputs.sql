@@ -36,13 +36,14 @@
 {% endmacro %}
 
 
+{% macro consumed_inputs() %}
+    select article_id, input_version from {{ article_ledger() }} where model = '{{ this.identifier }}'
+{% endmacro %}
+
+
 {% macro unconsumed_articles(inputs) %}
     {#- Articles whose input row this model has not consumed yet: new, or re-enriched since. -#}
-    select article_id from (
-        {{ inputs }}
-        except
-        select article_id, input_version from {{ article_ledger() }} where model = '{{ this.identifier }}'
-    )
+    select article_id from ({{ inputs }} except {{ consumed_inputs() }})
 {% endmacro %}
 
 
@@ -75,13 +76,10 @@
 {% macro record_article_inputs(input, version, current_only=true) %}
     {#- Post-hook: make the ledger equal the inputs this build consumed (also after a full build). -#}
     {%- set inputs = article_inputs(input, version, current_only) -%}
-    {%- set consumed -%}
-        select article_id, input_version from {{ article_ledger() }} where model = '{{ this.identifier }}'
-    {%- endset -%}
     {{ article_ledger_ddl() }};
     delete from {{ article_ledger() }}
     where model = '{{ this.identifier }}'
         and (article_id, input_version) not in (select article_id, input_version from ({{ inputs }}));
     insert into {{ article_ledger() }}
-    select '{{ this.identifier }}', article_id, input_version from ({{ inputs }} except {{ consumed }})
+    select '{{ this.identifier }}', article_id, input_version from ({{ inputs }} except {{ consumed_inputs() }})
 {% endmacro %}

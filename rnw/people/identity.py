@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rnw.people.config import TITLE_JOINERS, TITLE_MODIFIERS
 
@@ -42,8 +43,12 @@ def person_key(name: str, title: str | None, organization: str | None) -> str:
     return _KEY_SEPARATOR.join((name.strip(), org, words if not org else ""))
 
 
-def title_words(title: str | None) -> set[str]:
-    """Title words without soft qualifiers: "原党组书记、主席" -> {"党组书记", "主席"}."""
+@lru_cache(maxsize=65536)
+def title_words(title: str | None) -> frozenset[str]:
+    """Title words without soft qualifiers: "原党组书记、主席" -> {"党组书记", "主席"}.
+
+    Cached: a warehouse has few distinct titles and many mentions of each (the identity of 138k
+    mentions spent a fifth of its time here)."""
     words: set[str] = set()
     for word in _TITLE_SPLIT.split(title or ""):
         word = word.strip()
@@ -52,7 +57,7 @@ def title_words(title: str | None) -> set[str]:
                 word = word[len(modifier) :]
         if word:
             words.add(word)
-    return words
+    return frozenset(words)
 
 
 def same_person(a: NameMention, b: NameMention) -> bool:

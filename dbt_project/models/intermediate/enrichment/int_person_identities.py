@@ -2,9 +2,9 @@
 
 Incremental per name: identity links only mentions of one name, so a run re-resolves just the
 names whose set of mentions changed (a new mention, or one gone because its article's canonical
-text changed) and replaces their rows; the post-hook (in the folder's yml) then drops the rows of
-mentions that are gone.
-The cost of a nightly run follows its new mentions, not the people table.
+text changed) and writes the mentions whose person it changed (keyed on mention_key: a common
+name's thousands of unchanged rows are not rewritten); the post-hook (in the folder's yml) then
+drops the rows of mentions that are gone.
 """
 
 from rnw.enrich import person_identities
@@ -13,18 +13,19 @@ from rnw.enrich import person_identities
 def model(dbt, session):
     dbt.config(
         materialized="incremental",
-        unique_key="name",
+        unique_key="mention_key",
         incremental_strategy="delete+insert",
     )
     mentions = dbt.ref("int_person_mentions").project("mention_key, article_id, name, title, organization")
-    if dbt.is_incremental:
-        resolved = session.sql(f"select mention_key, name from {dbt.this}")
-        current = mentions.project("mention_key, name")
-        changed = (
-            current.join(resolved.project("mention_key"), "mention_key", how="anti")
-            .project("name")
-            .union(resolved.join(current.project("mention_key"), "mention_key", how="anti").project("name"))
-            .distinct()
-        )
-        mentions = mentions.join(changed, "name", how="semi")
-    return person_identities(mentions.to_arrow_reader(5000))
+    if not dbt.is_incremental:
+        return person_identities(mentions.to_arrow_reader(5000))
+    resolved = session.sql(f"select mention_key, name, person_id, person_key from {dbt.this}")
+    current = mentions.project("mention_key, name")
+    changed = (
+        current.join(resolved.project("mention_key"), "mention_key", how="anti")
+        .project("name")
+        .union(resolved.join(current.project("mention_key"), "mention_key", how="anti").project("name"))
+        .distinct()
+    )
+    identities = person_identities(mentions.join(changed, "name", how="semi").to_arrow_reader(5000))
+    return session.from_arrow(identities).except_(resolved)
