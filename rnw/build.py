@@ -21,8 +21,9 @@ from rnw.settings import Settings
 # meaning of its rows: an existing build.duckdb is then rebuilt with --full-refresh on its next
 # build instead of failing (or, worse, mixing old and new rows). 2: int_body_pairs keeps a spanning
 # forest with row_kind; int_person_identities is keyed on name. 3: the article chain is incremental,
-# dim_articles has canonical_occurrence_id and the marts are built in build_marts.duckdb.
-BUILD_LAYOUT = "3"
+# dim_articles has canonical_occurrence_id and the marts are built in build_marts.duckdb. 4: the
+# marts' keys are no longer PRIMARY KEY constraints (a table keeps the constraints it was made with).
+BUILD_LAYOUT = "4"
 LAYOUT_FILE = "build.layout"
 # Digest of the seed files the build file was last loaded from (see _seeds_are_loaded).
 SEEDS_FILE = "build.seeds"

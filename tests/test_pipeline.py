@@ -88,6 +88,13 @@ def test_no_chrome_hot_list_or_credit_in_any_body(home: Path, sample_text: str) 
 def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None:
     schemas = {s for (s,) in query(home, "SELECT DISTINCT schema_name FROM duckdb_tables()")}
     assert schemas == {"staging", "marts", "ops"}
+    constraints = query(
+        home,
+        "SELECT constraint_type, count(*) FROM duckdb_constraints() WHERE schema_name = 'marts' "
+        "AND table_name = 'fct_indicator_observations' GROUP BY 1",
+    )
+    # NOT NULL keys, but no PRIMARY KEY: its index cost every nightly a rewrite (README, Data quality).
+    assert dict(constraints).keys() == {"NOT NULL"}
     comments = query(
         home,
         "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'",
