@@ -83,3 +83,17 @@
     insert into {{ article_ledger() }}
     select '{{ this.identifier }}', article_id, input_version from ({{ inputs }} except {{ consumed_inputs() }})
 {% endmacro %}
+
+
+{% macro per_article_mart(input, version, current_only=true) %}
+    {#- Makes the calling model a per-article mart (incremental, append, with the two hooks below)
+        and returns its filter on article_id (changed_articles). -#}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ forget_changed_articles('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}",
+        post_hook="{{ record_article_inputs('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}"
+    ) }}
+    {{- return(changed_articles(input, version, current_only)) -}}
+{% endmacro %}

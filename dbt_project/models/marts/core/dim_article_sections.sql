@@ -1,19 +1,13 @@
 -- Section headings of each article's canonical text; offsets index dim_articles.body_text.
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- canonical copy or its extraction changed and drops those no longer current.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('dim_articles', 'canonical_occurrence_id || extractor_version', current_only=false) }}",
-    post_hook="{{ record_article_inputs('dim_articles', 'canonical_occurrence_id || extractor_version', current_only=false) }}"
-) }}
+{% set changed = per_article_mart('dim_articles', 'canonical_occurrence_id || extractor_version', current_only=false) %}
 
 with canonical as (
     select article_id, sections_json
     from {{ ref('int_articles_deduplicated') }}
     where is_canonical
-        and {{ changed_articles('dim_articles', 'canonical_occurrence_id || extractor_version', current_only=false) }}
+        and {{ changed }}
 ),
 
 sections as (

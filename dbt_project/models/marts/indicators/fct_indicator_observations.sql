@@ -1,12 +1,6 @@
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- enrichment changed and drops those no longer current.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('int_article_indicators', 'enricher_version') }}",
-    post_hook="{{ record_article_inputs('int_article_indicators', 'enricher_version') }}"
-) }}
+{% set changed = per_article_mart('int_article_indicators', 'enricher_version') %}
 
 -- Every numeric statement, traceable to its sentence: char_start/char_end slice
 -- dim_articles.body_text to exactly the number and unit as written.
@@ -16,7 +10,7 @@ with observations as (
         unnest(observations) as o,
         generate_subscripts(observations, 1) as observation_no
     from {{ ref('int_article_indicators') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
-    where {{ changed_articles('int_article_indicators', 'enricher_version') }}
+    where {{ changed }}
 )
 
 select

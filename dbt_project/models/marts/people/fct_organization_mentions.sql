@@ -1,12 +1,6 @@
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- enrichment changed and drops those no longer current.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('int_article_people', 'enricher_version') }}",
-    post_hook="{{ record_article_inputs('int_article_people', 'enricher_version') }}"
-) }}
+{% set changed = per_article_mart('int_article_people', 'enricher_version') %}
 
 with mentions as (
     select
@@ -14,7 +8,7 @@ with mentions as (
         unnest(organizations) as o,
         generate_subscripts(organizations, 1) as mention_no
     from {{ ref('int_article_people') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
-    where {{ changed_articles('int_article_people', 'enricher_version') }}
+    where {{ changed }}
 )
 
 select

@@ -1,17 +1,11 @@
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- enrichment changed and drops those no longer current (the enrichment tables keep articles that
 -- are no longer canonical, a re-extracted page's; the marts keep current ones only).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('int_article_regions', 'enricher_version') }}",
-    post_hook="{{ record_article_inputs('int_article_regions', 'enricher_version') }}"
-) }}
+{% set changed = per_article_mart('int_article_regions', 'enricher_version') %}
 
 with mentions as (
     select article_id, unnest(group_mentions) as g from {{ ref('int_article_regions') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
-    where {{ changed_articles('int_article_regions', 'enricher_version') }}
+    where {{ changed }}
 )
 
 select

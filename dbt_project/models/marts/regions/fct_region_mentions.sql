@@ -1,18 +1,12 @@
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- enrichment changed and drops those no longer current.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('int_article_regions', 'enricher_version') }}",
-    post_hook="{{ record_article_inputs('int_article_regions', 'enricher_version') }}"
-) }}
+{% set changed = per_article_mart('int_article_regions', 'enricher_version') %}
 
 -- One row per article and region it names, plus the primary region (mention_count 0 when the
 -- primary is inferred from its sub-regions rather than named).
 with regions as (
     select * from {{ ref('int_article_regions') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
-    where {{ changed_articles('int_article_regions', 'enricher_version') }}
+    where {{ changed }}
 ),
 
 mentions as (

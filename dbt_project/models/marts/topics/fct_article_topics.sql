@@ -1,16 +1,10 @@
 -- Incremental per article (macros in article_inputs.sql): a nightly rewrites the articles whose
 -- enrichment changed and drops those no longer current.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_changed_articles('int_article_topics', 'enricher_version') }}",
-    post_hook="{{ record_article_inputs('int_article_topics', 'enricher_version') }}"
-) }}
+{% set changed = per_article_mart('int_article_topics', 'enricher_version') %}
 
 with scores as (
     select article_id, unnest(scores) as s from {{ ref('int_article_topics') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
-    where {{ changed_articles('int_article_topics', 'enricher_version') }}
+    where {{ changed }}
 )
 
 select
