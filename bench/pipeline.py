@@ -55,6 +55,34 @@ def _model_seconds(target: Path) -> dict[str, float]:
     return {k: round(v, 2) for k, v in groups.items()}
 
 
+class Phases:
+    """Marks which stage the child is in, in a file the parent's memory sampler reads: the peak of
+    each stage, and the dbt nodes that ran at the peak, say where memory goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.path.write_text("", encoding="utf-8")
+
+    def __call__(self, name: str) -> None:
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{time.time()} {name}\n")
+
+
+def _node_intervals(target: Path) -> list[tuple[float, float, str]]:
+    """(start, end, node) in epoch seconds for every node of the last dbt invocation."""
+    from datetime import datetime
+
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    intervals = []
+    for result in results:
+        stamps = [(t["started_at"], t["completed_at"]) for t in result["timing"] if t.get("started_at")]
+        if stamps:
+            start = min(datetime.fromisoformat(a) for a, _ in stamps)
+            end = max(datetime.fromisoformat(b) for _, b in stamps)
+            intervals.append((start.timestamp(), end.timestamp(), result["unique_id"].split(".")[2]))
+    return intervals
+
+
 def _ingest(store, entries, corpus: Path) -> float:
     from rnw.ingest import ingest_paths
 
@@ -105,11 +133,17 @@ def child(pages: int, work: Path, full_rebuild: bool) -> dict:
     store = RawStore(settings.raw_db)
     target = settings.home_dir / "dbt_target"
     result: dict = {"pages": pages, "corpus_mb": round(made["bytes"] / 1e6, 1), "corpus_seconds": made_s}
+    phase = Phases(work / f"phases-{pages}")
+    nodes: list[tuple[float, float, str]] = []
 
+    phase("first load: ingest")
     ingest_s = _ingest(store, entries[:cut], corpus)
+    phase("first load: dbt build")
     build, build_s = _timed(run_dbt, settings, "build", ["--quiet"])
     assert build.success, build.failures
     models = _model_seconds(target)
+    nodes += _node_intervals(target)
+    phase("first load: publish")
     _, publish_s = _timed(publish, settings)
     first = cut
     result["first_load"] = {
@@ -127,10 +161,14 @@ def child(pages: int, work: Path, full_rebuild: bool) -> dict:
             "end_to_end": round(first / (ingest_s + build_s + publish_s), 1),
         },
     }
+    phase("nightly: ingest")
     nightly_ingest = _ingest(store, entries[cut:], corpus)
+    phase("nightly: dbt build")
     nightly, nightly_build = _timed(run_dbt, settings, "build", ["--quiet"])
     assert nightly.success, nightly.failures
     nightly_models = _model_seconds(target)
+    nodes += _node_intervals(target)
+    phase("nightly: publish")
     _, nightly_publish = _timed(publish, settings)
     nightly_total = nightly_ingest + nightly_build + nightly_publish
     result["nightly"] = {
@@ -142,9 +180,12 @@ def child(pages: int, work: Path, full_rebuild: bool) -> dict:
         "dbt_models_s": nightly_models,
     }
     if full_rebuild:
+        phase("full rebuild: dbt build")
         full, full_build = _timed(run_dbt, settings, "build", ["--quiet", "--full-refresh"])
         assert full.success, full.failures
         result["nightly"]["full_rebuild_models_s"] = _model_seconds(target)
+        nodes += _node_intervals(target)
+        phase("full rebuild: publish")
         _, full_publish = _timed(publish, settings)
         full_total = full_build + full_publish
         result["nightly"]["full_rebuild"] = "measured: dbt build --full-refresh + publish"
@@ -155,12 +196,15 @@ def child(pages: int, work: Path, full_rebuild: bool) -> dict:
         result["nightly"]["full_rebuild"] = "estimated: first build + publish, scaled to all pages"
     result["nightly"]["full_rebuild_seconds"] = round(full_total, 2)
     result["nightly"]["ratio_to_full_rebuild"] = round(nightly_total / full_total, 3)
+    phase("extraction baseline")
     result["extraction_baseline"] = _baseline(corpus, entries)
+    result["dbt_nodes"] = nodes
     return result
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int]:
-    """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), from /proc.
+def _tree_memory_kb(root: int) -> tuple[int, int, int]:
+    """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), and the largest
+    single process's RSS, from /proc.
 
     PSS splits shared pages among the processes sharing them, so its sum is the tree's real
     footprint; the RSS sum counts shared libraries once per process.
@@ -178,17 +222,44 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier += children
-    rss = pss = 0
+    rss = pss = largest = 0
     for pid in tree:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1])
+                    largest = max(largest, int(line.split()[1]))
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
         except OSError:
             continue
-    return rss, pss
+    return rss, pss, largest
+
+
+def memory_by_phase(samples: list[tuple[float, int, int]], phases: Path, nodes: list) -> list[dict]:
+    """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the dbt
+    nodes running at the phase's PSS peak."""
+    marks = []
+    for line in phases.read_text(encoding="utf-8").splitlines():
+        stamp, name = line.split(" ", 1)
+        marks.append((float(stamp), name))
+    report = []
+    for n, (start, name) in enumerate(marks):
+        end = marks[n + 1][0] if n + 1 < len(marks) else float("inf")
+        inside = [s for s in samples if start <= s[0] < end]
+        if not inside:
+            continue
+        at, pss, _ = max(inside, key=lambda s: s[1])
+        report.append(
+            {
+                "phase": name,
+                "seconds": round(min(end, inside[-1][0]) - start, 1),
+                "peak_tree_pss_mb": round(pss / 1024, 1),
+                "peak_largest_process_mb": round(max(s[2] for s in inside) / 1024, 1),
+                "nodes_at_peak": sorted({node for a, b, node in nodes if a <= at <= b}),
+            }
+        )
+    return report
 
 
 def run_size(pages: int, work: Path, full_rebuild: bool) -> dict:
@@ -202,12 +273,14 @@ def run_size(pages: int, work: Path, full_rebuild: bool) -> dict:
         text=True,
     )
     peak = {"rss": 0, "pss": 0}
+    samples: list[tuple[float, int, int]] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.5):
-            rss, pss = _tree_memory_kb(process.pid)
+            rss, pss, largest = _tree_memory_kb(process.pid)
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            samples.append((time.time(), pss, largest))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -221,6 +294,7 @@ def run_size(pages: int, work: Path, full_rebuild: bool) -> dict:
     result["peak_tree_pss_mb"] = round(peak["pss"] / 1024, 1)
     result["peak_tree_rss_mb"] = round(peak["rss"] / 1024, 1)
     result["peak_process_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    result["memory_by_phase"] = memory_by_phase(samples, work / f"phases-{pages}", result.pop("dbt_nodes"))
     return result
 
 
@@ -261,6 +335,12 @@ def main() -> int:
             f"{nightly['full_rebuild_seconds']} s = {nightly['ratio_to_full_rebuild']:.1%}"
         )
         print(f"   extraction vs trafilatura on {base['pages']} pages: {base}")
+        for phase in r["memory_by_phase"]:
+            print(
+                f"   memory, {phase['phase']} ({phase['seconds']} s): {phase['peak_tree_pss_mb']} MB "
+                f"tree PSS, largest process {phase['peak_largest_process_mb']} MB; at the peak: "
+                f"{', '.join(phase['nodes_at_peak']) or '-'}"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

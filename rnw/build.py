@@ -68,6 +68,8 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
         str(settings.home_dir / "dbt_target"),
         "--log-path",
         str(settings.home_dir / "logs"),
+        "--log-level-file",
+        settings.dbt_log_level_file,
         *(extra or []),
     ]
     settings.export_env()

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # evicts or spills to disk (dbt's profile, the raw store and publish all use it). 512 MB ran
     # out at 100k pages: two dbt threads committing at once (fct_article_topics) could not pin a block.
     duckdb_memory_limit: str = "1GB"
+    # dbt's log file (RNW_HOME/logs/dbt.log). Its debug level writes every statement of every node:
+    # 3-4 s of a 100k-page nightly's 50 s spent formatting log lines. "debug" to diagnose a build.
+    dbt_log_level_file: str = "info"
     # Sent in the User-Agent so site operators can reach whoever runs the crawler.
     contact_url: str = "https://github.com/regional-news-warehouse/rnw"
     # Only the tests and benchmarks (simulated sites on 127.0.0.0/8) turn this on.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -13,10 +14,12 @@ from rnw.articles import fold_key
 from rnw.neardup import (
     NO_PAIRS,
     Text,
+    band_neighbours,
     cluster,
     cluster_pairs,
     jaccard,
     place_bodies,
+    place_new_bodies,
     shingles,
     signature_rows,
 )
@@ -79,12 +82,22 @@ def test_threshold_is_respected(bodies: list[str]) -> None:
 
 
 def build(stored: pa.Table, present: dict[str, str]) -> pa.Table:
-    """One incremental build as dbt runs it: rows from place_bodies replace the stored rows of
-    their body_hash (delete+insert)."""
+    """One incremental build as dbt runs it: rows placed (by both paths, which must agree) replace
+    the stored rows of their body_hash (delete+insert)."""
     signatures = signature_rows(Text(h, t) for h, t in present.items())
     rows = place_bodies(signatures, stored, lambda wanted: {h: present[h] for h in wanted})
+    assert place_from_duckdb(signatures, stored, present) == rows
     replaced = pc.is_in(stored.column("body_hash"), rows.column("body_hash"))
     return pa.concat_tables([stored.filter(pc.invert(replaced)), rows])
+
+
+def place_from_duckdb(signatures: pa.Table, stored: pa.Table, present: dict[str, str]) -> pa.Table:
+    """The int_body_pairs model's path: signatures stay in a DuckDB table."""
+    with duckdb.connect() as con:
+        con.from_arrow(signatures).create("signatures")
+        return place_new_bodies(
+            con, con.table("signatures"), stored, lambda wanted: {h: present[h] for h in wanted}
+        )
 
 
 def clusters_of(stored: pa.Table, present: dict[str, str]) -> pa.Table:
@@ -146,3 +159,19 @@ def test_bodies_that_disappear_and_return_give_the_clusters_of_a_full_build(bodi
             present = {h: pool[h] for h in hashes if rng.random() < 0.6}
             stored = build(stored, present)
             assert clusters_of(stored, present) == clusters_of(build(NO_PAIRS, present), present), seed
+
+
+def test_a_new_body_reads_only_the_signatures_that_share_a_band_with_it(bodies: list[str]) -> None:
+    """A nightly must not read every stored signature: from DuckDB, placing a new copy of one story
+    reads that story's bodies (they share bands) and none of an unrelated story's."""
+    story, _, other = bodies
+    copies = {fold_key(t): t for t in variants(story, 4)}
+    others = {fold_key(t): t for t in variants(other, 4)}
+    new = fold_key(syndicated_copy(story))
+    everything = {**copies, **others, new: syndicated_copy(story)}
+    with duckdb.connect() as con:
+        signatures = signature_rows(Text(h, t) for h, t in everything.items())
+        con.from_arrow(signatures).create("signatures")
+        near = band_neighbours(con, con.table("signatures"), {new}, 0.8)
+    read = set(near.column("body_hash").to_pylist())
+    assert new in read and read - {new} and read <= set(copies) | {new}

@@ -311,6 +311,50 @@ def test_a_newer_enricher_version_rewrites_its_marts_even_where_an_article_loses
     assert mart_checksums(home / "warehouse.duckdb") == after
 
 
+def test_row_tests_check_only_what_no_passing_build_has_verified(
+    examples_warehouse: Path, tmp_path: Path
+) -> None:
+    """The offsets test reads the observations of articles whose ledger rows no passing build has
+    verified. A broken row of a verified article goes unchecked (verify_all finds it); the same
+    article unverified fails the build, and keeps failing it: a failed build verifies nothing."""
+    from rnw.build import run_dbt
+    from rnw.settings import Settings
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    marts = home / "build_marts.duckdb"
+    with duckdb.connect(str(marts)) as con:
+        verified = dict(
+            con.execute("SELECT verified, count(*) FROM ledger.article_inputs GROUP BY 1").fetchall()
+        )
+        assert set(verified) == {True}, "a passing run verifies every article it recorded"
+        [(article,)] = con.execute(
+            "SELECT article_id FROM marts.fct_indicator_observations ORDER BY observation_id LIMIT 1"
+        ).fetchall()
+        con.execute(
+            "UPDATE marts.fct_indicator_observations SET char_start = 0, char_end = 0 WHERE article_id = ?",
+            [article],
+        )
+    assert rnw(home, "build").exit_code == 0, "verified rows are not read again"
+
+    every = run_dbt(
+        Settings(home=home),
+        "test",
+        ["--select", "assert_indicator_offsets_slice_the_number", "--vars", "{verify_all: true}"],
+    )
+    assert every.tests_failed == 1
+
+    with duckdb.connect(str(marts)) as con:
+        con.execute(
+            "UPDATE ledger.article_inputs SET verified = false "
+            "WHERE model = 'fct_indicator_observations' AND article_id = ?",
+            [article],
+        )
+    for attempt in ("first", "second"):
+        failed = rnw(home, "build")
+        assert failed.exit_code != 0 and "assert_indicator_offsets" in failed.output, attempt
+
+
 def test_a_newer_extractor_version_reextracts_stored_pages(
     examples_warehouse: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -5,6 +5,10 @@
     database records the (article_id, input_version) pairs each model consumed. The ledger is
     written by a post-hook, in the model's own transaction, so a kill leaves both or neither.
     Publish drops the ledger schema from the analysts' copy.
+
+    The ledger also says which articles' rows the tests have checked (verified): tests that check
+    rows one article at a time (unverified_articles) then read only what a build added, since
+    the rows of an article never change while its input version stays the same.
 -#}
 
 {% macro article_inputs(input, version, current_only=true) %}
@@ -17,8 +21,8 @@
 {% endmacro %}
 
 
-{% macro article_ledger() %}
-    {{- return(this.database ~ '.ledger.article_inputs') -}}
+{% macro article_ledger(database=none) %}
+    {{- return((database or this.database) ~ '.ledger.article_inputs') -}}
 {% endmacro %}
 
 
@@ -29,10 +33,13 @@
 {% endmacro %}
 
 
-{% macro article_ledger_ddl() %}
-    create schema if not exists {{ this.database }}.ledger;
-    create table if not exists {{ article_ledger() }}
-        (model varchar not null, article_id varchar not null, input_version varchar not null)
+{% macro article_ledger_ddl(database=none) %}
+    {%- set database = database or this.database -%}
+    create schema if not exists {{ database }}.ledger;
+    create table if not exists {{ article_ledger(database) }}
+        (model varchar not null, article_id varchar not null, input_version varchar not null);
+    {#- Ledgers from before the column: their rows were checked by the builds that wrote them. #}
+    alter table {{ article_ledger(database) }} add column if not exists verified boolean default true
 {% endmacro %}
 
 
@@ -74,14 +81,56 @@
 
 
 {% macro record_article_inputs(input, version, current_only=true) %}
-    {#- Post-hook: make the ledger equal the inputs this build consumed (also after a full build). -#}
+    {#- Post-hook: make the ledger equal the inputs this build consumed. A full build forgets the
+        model's ledger first, so every article is recorded again, unverified. -#}
     {%- set inputs = article_inputs(input, version, current_only) -%}
     {{ article_ledger_ddl() }};
     delete from {{ article_ledger() }}
     where model = '{{ this.identifier }}'
-        and (article_id, input_version) not in (select article_id, input_version from ({{ inputs }}));
-    insert into {{ article_ledger() }}
-    select '{{ this.identifier }}', article_id, input_version from ({{ inputs }} except {{ consumed_inputs() }})
+    {%- if is_incremental() %}
+        and (article_id, input_version) not in (select article_id, input_version from ({{ inputs }}))
+    {%- endif %};
+    insert into {{ article_ledger() }} (model, article_id, input_version, verified)
+    select '{{ this.identifier }}', article_id, input_version, false
+    from ({{ inputs }} except {{ consumed_inputs() }})
+{% endmacro %}
+
+
+{% macro unverified_articles(column, model) %}
+    {#- A test's filter on ``column`` (an article_id) to the articles of per-article mart ``model``
+        whose rows no build's tests have passed yet; every article with var('verify_all'). -#}
+    {%- if var('verify_all', false) -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {{ return(column ~ " in (select article_id from " ~ article_ledger(ref(model).database)
+        ~ " where model = '" ~ model ~ "' and not verified)") }}
+{% endmacro %}
+
+
+{% macro mark_articles_verified(results) %}
+    {#- on-run-end: a per-article mart's ledger rows become verified when every test on the mart
+        ran in this invocation and passed (or only warned). A failed, skipped or unselected test,
+        or a `dbt run` without tests, leaves them to be checked again by the next build. -#}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set outcome = {} -%}
+    {%- for result in results if result.node.resource_type == 'test' -%}
+        {%- do outcome.update({result.node.unique_id: result.status in ('pass', 'warn')}) -%}
+    {%- endfor -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+        and 'record_article_inputs' in (node.config['post-hook'] | map(attribute='sql') | join(' ')) -%}
+        {%- set checked = namespace(tests=0, passed=true) -%}
+        {%- for test in graph.nodes.values()
+            if test.resource_type == 'test' and node.unique_id in test.depends_on.nodes -%}
+            {%- set checked.tests = checked.tests + 1 -%}
+            {%- set checked.passed = checked.passed and outcome.get(test.unique_id, false) -%}
+        {%- endfor -%}
+        {%- if checked.tests and checked.passed -%}
+            {%- do run_query(article_ledger_ddl(node.database) ~ ";\nupdate " ~ article_ledger(node.database)
+                ~ " set verified = true where model = '" ~ node.name ~ "' and not verified") -%}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
 
 

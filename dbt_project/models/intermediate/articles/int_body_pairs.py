@@ -2,12 +2,13 @@
 
 Incremental, delete+insert on body_hash: a build places only the bodies it has not placed yet
 (those without a `placed` row) and stores a spanning forest of the pairs, so its cost follows the
-new bodies. When a placed body disappears (its pages were extracted again), the bodies of its group
-are placed again and it gets a `withdrawn` row. Changing `near_duplicate_threshold` needs
+new bodies: it reads the signatures of those and of the bodies sharing an LSH band with them only.
+When a placed body disappears (its pages were extracted again), the bodies of its group are placed
+again and it gets a `withdrawn` row. Changing `near_duplicate_threshold` needs
 `--full-refresh`.
 """
 
-from rnw.neardup import NO_PAIRS, PAIR_SCHEMA, body_texts, place_bodies
+from rnw.neardup import NO_PAIRS, PAIR_SCHEMA, body_texts, place_new_bodies
 
 
 def model(dbt, session):
@@ -21,6 +22,4 @@ def model(dbt, session):
         ).to_arrow_table()
     else:
         stored = NO_PAIRS
-    return place_bodies(
-        signatures.to_arrow_table(), stored.cast(PAIR_SCHEMA), body_texts(extracted), threshold
-    )
+    return place_new_bodies(session, signatures, stored.cast(PAIR_SCHEMA), body_texts(extracted), threshold)
