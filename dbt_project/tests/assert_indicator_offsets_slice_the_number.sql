@@ -4,5 +4,5 @@
 select o.observation_id
 from {{ ref('fct_indicator_observations') }} as o
 inner join {{ ref('dim_articles') }} as a using (article_id)
-where {{ unverified_articles('o.article_id', 'fct_indicator_observations') }}
+where {{ unverified_articles('a.article_id', 'fct_indicator_observations') }}
     and strpos(substr(a.body_text, o.char_start + 1, o.char_end - o.char_start), o.value_text) = 0
