@@ -239,22 +239,23 @@ def band_neighbours(
     same rows from them as from every signature. Reading all of them cost 100 MB of hash values and
     300 MB more while banding them at 100k pages, whatever a nightly brought. Bands are matched on
     DuckDB's hash of each band's values (a collision only adds a body, which the exact banding in
-    ``_likely_pairs`` then leaves out).
+    ``_likely_pairs`` then leaves out). ``signatures`` must be a relation over tables of ``session``
+    (its SQL is inlined twice).
     """
     bands, rows = lsh_bands(threshold)
     keys = ", ".join(f"hash({b}, hashvalues[{b * rows + 1}:{(b + 1) * rows}])" for b in range(bands))
-    stored = signatures.sql_query()
+    source = signatures.sql_query()
     session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
     try:
         return (
             session.sql(
                 f"""
                 WITH keyed AS MATERIALIZED (
-                    SELECT body_hash, unnest([{keys}]) AS band_key FROM ({stored})
+                    SELECT body_hash, unnest([{keys}]) AS band_key FROM ({source})
                 ),
                 fresh_keys AS (SELECT band_key FROM keyed SEMI JOIN {_FRESH_VIEW} USING (body_hash)),
                 near AS (SELECT DISTINCT body_hash FROM keyed SEMI JOIN fresh_keys USING (band_key))
-                SELECT * FROM ({stored}) SEMI JOIN near USING (body_hash)
+                SELECT * FROM ({source}) SEMI JOIN near USING (body_hash)
                 """
             )
             .to_arrow_table()
