@@ -242,6 +242,8 @@ def band_neighbours(
     ``_likely_pairs`` then leaves out). ``signatures`` must be a relation over tables of ``session``
     (its SQL is inlined twice).
     """
+    if not new:  # a nightly without new bodies (only withdrawn ones, or none) needs no signature
+        return SIGNATURE_SCHEMA.empty_table()
     bands, rows = lsh_bands(threshold)
     keys = ", ".join(f"hash({b}, hashvalues[{b * rows + 1}:{(b + 1) * rows}])" for b in range(bands))
     source = signatures.sql_query()

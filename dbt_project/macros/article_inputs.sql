@@ -119,8 +119,7 @@
     {%- for result in results if result.node.resource_type == 'test' -%}
         {%- do outcome.update({result.node.unique_id: result.status in ('pass', 'warn')}) -%}
     {%- endfor -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model'
-        and 'record_article_inputs' in (node.config['post-hook'] | map(attribute='sql') | join(' ')) -%}
+    {%- for node in graph.nodes.values() if node.config.meta.get('per_article_mart') -%}
         {%- set checked = namespace(tests=0, passed=true) -%}
         {%- for test in graph.nodes.values()
             if test.resource_type == 'test' and node.unique_id in test.depends_on.nodes -%}
@@ -142,6 +141,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        meta={'per_article_mart': true},
         pre_hook="{{ forget_changed_articles('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}",
         post_hook="{{ record_article_inputs('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}"
     ) }}
