@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rnw.settings import Settings
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 # The stored shape of the incremental models. Bump it when one of them changes its columns or the
 # meaning of its rows: an existing build.duckdb is then rebuilt with --full-refresh on its next
@@ -25,8 +30,8 @@ from rnw.settings import Settings
 # marts' keys are no longer PRIMARY KEY constraints (a table keeps the constraints it was made with).
 BUILD_LAYOUT = "4"
 LAYOUT_FILE = "build.layout"
-# Digest of the seed files the build file was last loaded from (see _seeds_are_loaded).
-SEEDS_FILE = "build.seeds"
+# Digest of the reference data the build file last built (see reference_nodes).
+REFERENCE_FILE = "build.reference"
 
 
 class BuildError(RuntimeError):
@@ -58,39 +63,28 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     """``dbt <command>`` against the configured project; returns a summary, never raises on test failures."""
     from dbt.cli.main import dbtRunner
 
-    args = [
-        *command.split(),
-        "--project-dir",
-        str(settings.dbt_project_dir),
-        "--profiles-dir",
-        str(settings.dbt_project_dir),
-        "--target-path",
-        str(settings.home_dir / "dbt_target"),
-        "--log-path",
-        str(settings.home_dir / "logs"),
-        "--log-level-file",
-        settings.dbt_log_level_file,
-        *(extra or []),
-    ]
+    args = [*command.split(), *_project_args(settings), *(extra or [])]
     settings.export_env()
     with build_lock(settings.home_dir):
         refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
         if refresh:
             args.append("--full-refresh")
-        seeds = _seeds_digest(settings)
-        with_seeds = command == "build" and not {"--select", "-s"} & set(args)
-        if with_seeds and "--full-refresh" not in args and _seeds_are_loaded(settings, seeds):
-            args += ["--exclude", "resource_type:seed"]
-            with_seeds = False
+        manifest, reference = None, None
+        if command == "build" and not {"--select", "-s", "--exclude"} & set(args):
+            manifest = _parse(settings, args)
+            reference = reference_nodes(manifest, _seeds_digest(settings))
+            if "--full-refresh" not in args and _reference_is_built(settings, reference.digest):
+                args += ["--exclude", *reference.names]
+                reference = None  # nothing to record: it was not built
         shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
         try:
-            result = dbtRunner().invoke(args)
+            result = dbtRunner(manifest=manifest).invoke(args)
         finally:
             _release_duckdb()
         if result.exception is None and result.success and command in {"build", "run"}:
             (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
-            if with_seeds:
-                (settings.home_dir / SEEDS_FILE).write_text(seeds + "\n")
+            if reference is not None:
+                (settings.home_dir / REFERENCE_FILE).write_text(reference.digest + "\n")
     if result.exception is not None:
         raise BuildError(f"dbt {command} could not run: {result.exception}")
     summary = summarise(result.result, result.success)
@@ -110,7 +104,74 @@ def _layout_is_stale(settings: Settings) -> bool:
     return not marker.exists() or marker.read_text().strip() != BUILD_LAYOUT
 
 
+def _project_args(settings: Settings) -> list[str]:
+    return [
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(settings.home_dir / "dbt_target"),
+        "--log-path",
+        str(settings.home_dir / "logs"),
+        "--log-level-file",
+        settings.dbt_log_level_file,
+    ]
+
+
+def _parse(settings: Settings, args: list[str]) -> Manifest:
+    """The project's manifest, parsed once: the build reuses it (``dbtRunner(manifest=...)``)."""
+    from dbt.cli.main import dbtRunner
+
+    variables = args[args.index("--vars") : args.index("--vars") + 2] if "--vars" in args else []
+    result = dbtRunner().invoke(["parse", "--no-write-json", *_project_args(settings), *variables])
+    if result.exception is not None or not result.success:
+        raise BuildError(f"dbt parse failed: {result.exception}")
+    return result.result
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The nodes whose result follows from the project alone, and a digest of their definitions."""
+
+    names: list[str]
+    digest: str
+
+
+def reference_nodes(manifest: Manifest, seeds_digest: str) -> Reference:
+    """Seeds, the models that read nothing else (``dim_regions`` from seeds, ``dim_dates`` from
+    nothing) and the tests that read only these.
+
+    Their tables change only when their definitions do, so a build with an unchanged digest skips
+    them: reloading and re-testing them cost every nightly 107 of its 283 dbt nodes. The digest
+    covers the seed files, each node's code and config, and the SQL of the macros it calls.
+    """
+    nodes = manifest.nodes
+    known: dict[str, bool] = {}
+
+    def is_reference(unique_id: str) -> bool:
+        if unique_id not in known:
+            node = nodes.get(unique_id)  # sources and unit tests are not in manifest.nodes
+            kind = str(getattr(node, "resource_type", "")).rsplit(".", 1)[-1].lower()
+            known[unique_id] = kind == "seed" or (
+                kind in {"model", "test"} and all(map(is_reference, node.depends_on.nodes))
+            )
+        return known[unique_id]
+
+    chosen = sorted(u for u in nodes if is_reference(u))
+    digest = hashlib.sha256(seeds_digest.encode())
+    for unique_id in chosen:
+        node = nodes[unique_id]
+        macros = [
+            manifest.macros[m].macro_sql for m in sorted(node.depends_on.macros) if m in manifest.macros
+        ]
+        config = json.dumps(node.config.to_dict(), sort_keys=True, default=str)
+        digest.update("\0".join([unique_id, node.checksum.checksum, config, *macros]).encode() + b"\1")
+    return Reference(names=[nodes[u].name for u in chosen], digest=digest.hexdigest())
+
+
 def _seeds_digest(settings: Settings) -> str:
+    """dbt checksums a large seed by its path only, so the files themselves are hashed."""
     seeds = settings.dbt_project_dir / "seeds"
     digest = hashlib.sha256()
     for path in sorted(p for p in seeds.rglob("*") if p.is_file()):
@@ -118,13 +179,10 @@ def _seeds_digest(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def _seeds_are_loaded(settings: Settings, digest: str) -> bool:
-    """The build file holds these exact seeds, loaded and tested by an earlier successful build.
-
-    Reloading and re-testing 13 unchanged seeds cost every nightly 82 of its 283 dbt nodes (5 of
-    20 s on a small warehouse), so a build skips them (and their tests) until a seed file changes.
-    """
-    marker = settings.home_dir / SEEDS_FILE
+def _reference_is_built(settings: Settings, digest: str) -> bool:
+    """The build file holds the reference data of this digest, built and tested by an earlier
+    successful build."""
+    marker = settings.home_dir / REFERENCE_FILE
     return settings.build_db.exists() and marker.exists() and marker.read_text().strip() == digest
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -50,19 +51,41 @@ def test_sql_models_list_keys_up_to_the_same_threshold() -> None:
     assert project["vars"]["max_listed_keys"] == rnw.incremental.MAX_LISTED_KEYS
 
 
-def test_seeds_count_as_loaded_until_a_seed_file_changes(tmp_path: Path) -> None:
-    from rnw.build import SEEDS_FILE, _seeds_are_loaded, _seeds_digest
-    from rnw.settings import Settings
+def test_reference_data_counts_as_built_until_its_definition_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeds, the models computed from them alone and their tests are skipped by a build whose
+    reference digest is unchanged; editing a seed or such a model changes it, other models do not."""
+    from rnw.build import REFERENCE_FILE, _parse, _reference_is_built, _seeds_digest, reference_nodes
+    from rnw.settings import REPO_ROOT, Settings
 
     project = tmp_path / "project"
-    (project / "seeds").mkdir(parents=True)
-    (project / "seeds" / "units.csv").write_text("unit,factor\n万元,10000\n", encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))
     settings = Settings(home=tmp_path / "home", dbt_project_dir=project)
-    digest = _seeds_digest(settings)
-    assert not _seeds_are_loaded(settings, digest), "no build file yet"
+    monkeypatch.setenv("RNW_HOME", str(settings.home_dir))
+
+    def reference():
+        return reference_nodes(_parse(settings, ["build"]), _seeds_digest(settings))
+
+    first = reference()
+    assert {"regions", "dim_regions", "dim_dates", "not_null_dim_regions_region_code"} <= set(first.names)
+    assert "dim_articles" not in first.names
+    assert not any(name.startswith("relationships_fct_region_mentions") for name in first.names), (
+        "a test that also reads an article mart is not reference data"
+    )
+    assert not _reference_is_built(settings, first.digest), "no build file yet"
     settings.build_db.touch()
-    assert not _seeds_are_loaded(settings, digest), "never recorded"
-    (settings.home_dir / SEEDS_FILE).write_text(digest + "\n")
-    assert _seeds_are_loaded(settings, digest)
-    (project / "seeds" / "units.csv").write_text("unit,factor\n万元,1000\n", encoding="utf-8")
-    assert not _seeds_are_loaded(settings, _seeds_digest(settings))
+    assert not _reference_is_built(settings, first.digest), "never recorded"
+    (settings.home_dir / REFERENCE_FILE).write_text(first.digest + "\n")
+    assert _reference_is_built(settings, first.digest)
+
+    articles = project / "models" / "marts" / "core" / "dim_articles.sql"
+    articles.write_text(articles.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
+    assert reference().digest == first.digest, "a model reading the archive is not reference data"
+    dates = project / "models" / "marts" / "core" / "dim_dates.sql"
+    dates.write_text(dates.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
+    edited = reference()
+    assert edited.digest != first.digest
+    seed = next((project / "seeds").rglob("*.csv"))
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert reference().digest not in {first.digest, edited.digest}
