@@ -244,14 +244,17 @@ class RawStore:
             con.close()
 
     def append(self, pages: Sequence[RawPage] = (), rejects: Sequence[Reject] = ()) -> AppendResult:
-        """Insert one batch in one transaction; rows whose key exists already are skipped."""
+        """Insert one batch in one transaction; rows whose key exists already are skipped.
+
+        The counts come from the inserts themselves (DuckDB returns the rows an INSERT OR IGNORE
+        wrote), not from counting the tables before and after.
+        """
+        pages_new = rejects_new = 0
         with self._connect() as con:
             con.begin()
-            before = con.execute("SELECT count(*) FROM pages").fetchone()[0]
-            rejects_before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
             if pages:
                 batch = _arrow([asdict(p) for p in pages], RawPage)  # noqa: F841 (read by DuckDB)
-                con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch")
+                pages_new = con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch").fetchone()[0]
                 sightings = _arrow(  # noqa: F841
                     [
                         {
@@ -281,14 +284,11 @@ class RawStore:
                         for r in rejects
                     ]
                 )
-                con.execute("INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows")
-            after = con.execute("SELECT count(*) FROM pages").fetchone()[0]
-            rejects_after = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+                rejects_new = con.execute(
+                    "INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows"
+                ).fetchone()[0]
             con.commit()
-        new = after - before
-        return AppendResult(
-            pages_new=new, pages_seen=len(pages) - new, rejects_new=rejects_after - rejects_before
-        )
+        return AppendResult(pages_new=pages_new, pages_seen=len(pages) - pages_new, rejects_new=rejects_new)
 
     def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
         if not sources:
