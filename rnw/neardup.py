@@ -236,7 +236,8 @@ def place_new_bodies(
 def band_neighbours(
     session: duckdb.DuckDBPyConnection, signatures: duckdb.DuckDBPyRelation, new: set[str], threshold: float
 ) -> pa.Table:
-    """The signature rows of the ``new`` bodies and of every body sharing an LSH band with one.
+    """The signature rows of the ``new`` bodies and of every body sharing an LSH band with one,
+    ordered by body_hash (as ``near_duplicate_pairs`` wants them, without sorting a copy).
 
     Only these can form a candidate pair with a new body, so ``near_duplicate_pairs`` gives the
     same rows from them as from every signature. Reading all of them cost 100 MB of hash values and
@@ -417,7 +418,8 @@ def _shingle_sets(
 ) -> dict[str, np.ndarray]:
     """Shingle sets of ``bodies`` for the exact check, read TEXT_CHUNK texts at a time and kept as
     32-bit values (the hashes are masked to 32 bits). A full build checks about 10,000 bodies at
-    100k pages: reading every text at once, then 64-bit sets, added 450 MB to the build's peak."""
+    100k pages: with every text read at once, 64-bit sets and a second, sorted copy of the
+    signatures, placing them peaked at 1,228 MB against 951 MB now (measured alone, 512 MB DuckDB)."""
     sets: dict[str, np.ndarray] = {}
     for start in range(0, len(bodies), TEXT_CHUNK):
         for body_hash, text in texts_of(bodies[start : start + TEXT_CHUNK]).items():
