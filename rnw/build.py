@@ -74,7 +74,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
             manifest = _parse(settings, args)
             reference = reference_nodes(manifest, _seeds_digest(settings))
             if "--full-refresh" not in args and _reference_is_built(settings, reference.digest):
-                args += ["--exclude", *reference.names]
+                args += ["--exclude", *reference.selectors]
                 reference = None  # nothing to record: it was not built
         shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
         try:
@@ -135,6 +135,9 @@ class Reference:
     """The nodes whose result follows from the project alone, and a digest of their definitions."""
 
     names: list[str]
+    selectors: list[str]
+    """``fqn:`` selectors of exactly these nodes. A bare name is also a path prefix to dbt, so the
+    seed ``regions`` would exclude everything under a top-level ``regions`` folder."""
     digest: str
 
 
@@ -169,7 +172,11 @@ def reference_nodes(manifest: Manifest, seeds_digest: str) -> Reference:
         ]
         config = json.dumps(node.config.to_dict(), sort_keys=True, default=str)
         digest.update("\0".join([unique_id, node.checksum.checksum, config, *macros]).encode() + b"\1")
-    return Reference(names=[nodes[u].name for u in chosen], digest=digest.hexdigest())
+    return Reference(
+        names=[nodes[u].name for u in chosen],
+        selectors=["fqn:" + ".".join(nodes[u].fqn) for u in chosen],
+        digest=digest.hexdigest(),
+    )
 
 
 def _seeds_digest(settings: Settings) -> str:
