@@ -68,7 +68,7 @@ def test_reference_data_counts_as_built_until_its_definition_changes(
         return reference_nodes(_parse(settings, ["build"]), _seeds_digest(settings))
 
     first = reference()
-    assert {"regions", "dim_regions", "dim_dates", "not_null_dim_regions_region_code"} <= set(first.names)
+    assert {"regions", "dim_regions", "dim_dates", "unique_dim_regions_region_code"} <= set(first.names)
     assert "dim_articles" not in first.names
     assert not any(name.startswith("relationships_fct_region_mentions") for name in first.names), (
         "a test that also reads an article mart is not reference data"

@@ -39,6 +39,31 @@ def rnw(home: Path, *args: str, sources: Path | None = None):
     return CliRunner().invoke(app, ["--home", str(home), *args], env=env, catch_exceptions=False)
 
 
+def _declared_not_null_columns(home: Path) -> set[tuple[str, str]]:
+    """(mart, column) pairs whose contract declares not_null, from the build's manifest; a mart
+    column never also carries a not_null data test (the constraint already refuses the row)."""
+    manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
+    marts = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"].get("contract", {}).get("enforced")
+    }
+    tested = {
+        (marts[node["attached_node"]]["name"], node["column_name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and (node.get("test_metadata") or {}).get("name") == "not_null"
+        and node.get("attached_node") in marts
+    }
+    assert not tested, f"not_null tests on contracted columns: {sorted(tested)}"
+    return {
+        (node["name"], column["name"])
+        for node in marts.values()
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    }
+
+
 def query(home: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     try:
@@ -95,6 +120,16 @@ def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None
     )
     # NOT NULL keys, but no PRIMARY KEY: its index cost every nightly a rewrite (README, Data quality).
     assert dict(constraints).keys() == {"NOT NULL"}
+    declared = _declared_not_null_columns(home)
+    assert ("fct_indicator_observations", "value") in declared and ("dim_articles", "body_text") in declared
+    enforced = set(
+        query(
+            home,
+            "SELECT table_name, unnest(constraint_column_names) FROM duckdb_constraints() "
+            "WHERE schema_name = 'marts' AND constraint_type = 'NOT NULL'",
+        )
+    )
+    assert declared == enforced, "every not_null constraint of a mart's contract is in the published table"
     comments = query(
         home,
         "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_articles' AND column_name = 'body_text'",
