@@ -84,15 +84,14 @@ def _node_intervals(target: Path) -> list[tuple[float, float, str]]:
 
 
 def _ingest(store, entries, corpus: Path) -> float:
-    from rnw.ingest import ingest_paths
+    from rnw.ingest import ingest_sources
 
     by_source: dict[str, list[Path]] = defaultdict(list)
     for entry in entries:
         by_source[entry.source].append(corpus / entry.path)
     start = time.perf_counter()
     with store.session():  # as the nightly flow's file sources
-        for source, paths in sorted(by_source.items()):
-            ingest_paths(store, paths, source_id=source, run_id="bench")
+        ingest_sources(store, dict(sorted(by_source.items())), run_id="bench")
     return time.perf_counter() - start
 
 

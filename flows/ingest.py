@@ -20,6 +20,6 @@ def ingest_files(paths: list[str], source_id: str = ADHOC_SOURCE.source_id) -> R
         if source_id == ADHOC_SOURCE.source_id:
             register_sources_task(settings, [ADHOC_SOURCE])
         with summary.stage("ingest"):
-            report = ingest_task(settings, paths, source_id, summary.run_id)
+            report = ingest_task(settings, {source_id: paths}, summary.run_id)
         summary.add_ingest(report.files, report.result)
     return summary

@@ -32,10 +32,10 @@ def register_all(settings: Settings, registry: Registry) -> None:
 
 def ingest_into(settings: Settings, summary: RunSummary, sources: list[Source]) -> None:
     """Re-read the folders of file sources: content addressing makes known files cost no rows.
-    One raw-store session for all of them (see RawStore.session)."""
+    One task and one raw-store session for all of them (see RawStore.session)."""
     with summary.stage("ingest"), RawStore(settings.raw_db).session():
-        for source in sources:
-            report = ingest_task(settings, source.paths, source.id, summary.run_id)
+        if sources:
+            report = ingest_task(settings, {source.id: source.paths for source in sources}, summary.run_id)
             summary.add_ingest(report.files, report.result)
 
 

@@ -9,7 +9,7 @@ from prefect import task
 
 from rnw import progress
 from rnw.build import BuildSummary, run_dbt
-from rnw.ingest import IngestReport, ingest_paths
+from rnw.ingest import IngestReport, ingest_sources
 from rnw.publish import publish
 from rnw.rawstore import RawStore, SourceRow
 from rnw.scrape import ScrapeReport, scrape_into_store
@@ -18,21 +18,24 @@ from scrapers.registry import Source
 from scrapers.scrape import ScrapeStats
 
 
-@task(retries=2, retry_delay_seconds=2, task_run_name="ingest-{source_id}")
-def ingest_task(settings: Settings, paths: list[str], source_id: str, run_id: str) -> IngestReport:
+@task(retries=2, retry_delay_seconds=2, task_run_name="ingest")
+def ingest_task(settings: Settings, sources: dict[str, list[str]], run_id: str) -> IngestReport:
+    """Every file source of a run in one task: they share the raw store's batches
+    (``rnw.ingest.ingest_sources``). A retry re-reads them all; content addressing makes the pages
+    already staged cost no rows."""
+    label = "ingest " + (next(iter(sources)) if len(sources) == 1 else f"{len(sources)} sources")
     done = 0
 
     def tick(count: int) -> None:
         nonlocal done
         done += count
-        progress.report(f"ingest {source_id}", done)
+        progress.report(label, done)
 
     store = RawStore(settings.raw_db)
     with store.session():
-        return ingest_paths(
+        return ingest_sources(
             store,
-            [Path(p) for p in paths],
-            source_id=source_id,
+            {source_id: [Path(p) for p in paths] for source_id, paths in sources.items()},
             run_id=run_id,
             batch_size=settings.ingest_batch_size,
             progress=tick,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -109,21 +109,38 @@ def ingest_paths(
     batch_size: int = 200,
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Stage every file under ``paths``, writing in batches so a kill loses at most one batch.
+    """Stage every file under ``paths`` for one source (see ``ingest_sources``)."""
+    return ingest_sources(store, {source_id: paths}, run_id=run_id, batch_size=batch_size, progress=progress)
 
+
+def ingest_sources(
+    store: RawStore,
+    sources: Mapping[str, Iterable[Path]],
+    *,
+    run_id: str,
+    batch_size: int = 200,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Stage every file under each source's paths, writing in batches so a kill loses at most one
+    batch.
+
+    The sources share one stream of files and one batcher: a nightly's 50 file sources with 20 new
+    pages each make 5 appends of 200 pages, not 50 of 20 (each append is a transaction with its own
+    commit, ~45 ms on a 100k-page store), and their files are decoded on the worker pool together
+    instead of in-process, source by source, below the pool's threshold.
     ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
     """
     total = AppendResult()
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    files = list(iter_files(paths))
-    archives = {path for path in files if is_warc(path)}
-    single = partial(read_file, source_id=source_id, run_id=run_id, now=now)
+    files = [(path, source_id) for source_id, paths in sources.items() for path in iter_files(paths)]
+    plain = [item for item in files if not is_warc(item[0])]
+    archives = [item for item in files if is_warc(item[0])]
     # Decoding (charset detection) is the cost of a file: files are read on the worker pool.
     items: Iterable[RawPage | Reject] = itertools.chain(
-        ordered_map(single, (path for path in files if path not in archives)),
-        *(read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES) for path in files if path in archives),
+        ordered_map(partial(_read_item, run_id=run_id, now=now), plain),
+        *(read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES) for path, source_id in archives),
     )
     for item in items:
         (pages if isinstance(item, RawPage) else rejects).append(item)
@@ -135,3 +152,8 @@ def ingest_paths(
     if pages or rejects:
         total += store.append(pages, rejects)
     return IngestReport(files=len(files), result=total)
+
+
+def _read_item(item: tuple[Path, str], run_id: str, now: datetime) -> RawPage | Reject:
+    path, source_id = item
+    return read_file(path, source_id, run_id, now)

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rnw.ingest import IngestError, ingest_paths
+from rnw.ingest import IngestError, ingest_paths, ingest_sources
 from rnw.rawstore import RawStore
 
 
@@ -38,6 +38,27 @@ def test_same_bytes_add_no_row_but_every_place_is_kept(
     assert rows(store, "SELECT count(*) FROM pages") == [(1,)]
     assert rows(store, "SELECT count(*) FROM page_sightings") == [(2,)]
     assert rows(store, "SELECT run_id FROM pages") == [("r1",)]
+
+
+def test_sources_share_batches_and_each_page_keeps_its_source(
+    store: RawStore, tmp_path: Path, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folders = {}
+    for n, source in enumerate(["a", "b", "c"]):
+        folder = folders[source] = tmp_path / source
+        folder.mkdir()
+        for k in range(2):
+            (folder / f"{k}.txt").write_text(f"{source}{k}\n" + sample_text[n * 500 : n * 500 + 400], "utf-8")
+    (folders["c"] / "empty.txt").write_bytes(b"")
+    appends: list[int] = []
+    append = store.append
+    monkeypatch.setattr(store, "append", lambda p, r: appends.append(len(p) + len(r)) or append(p, r))
+    report = ingest_sources(store, {s: [f] for s, f in folders.items()}, run_id="r", batch_size=4)
+    assert report.files == 7 and report.result.pages_new == 6 and report.result.rejects_new == 1
+    assert appends == [4, 3], "batches span sources: 7 items in 2 appends, not one or more per source"
+    by_source = rows(store, "SELECT source_id, count(*) FROM page_sightings GROUP BY 1 ORDER BY 1")
+    assert by_source == [("a", 2), ("b", 2), ("c", 2)]
+    assert rows(store, "SELECT source_id FROM rejects") == [("c",)]
 
 
 def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(
