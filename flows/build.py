@@ -28,4 +28,4 @@ def build_and_publish(settings: Settings, summary: RunSummary, full_refresh: boo
     summary.read_build(settings.marts_db, settings.warehouse_db)
     with summary.stage("publish"):
         summary.finish("success")
-        publish_task(settings, summary.run_row(), summary.stage_rows())
+        publish_task(settings, summary.run_row(), summary.stage_rows(), full_refresh)

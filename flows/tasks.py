@@ -59,8 +59,10 @@ def dbt_build_task(settings: Settings, full_refresh: bool = False) -> BuildSumma
 
 
 @task(retries=2, retry_delay_seconds=2)
-def publish_task(settings: Settings, run: dict, stages: list[dict]) -> dict[str, int]:
-    return publish(settings, run, stages)
+def publish_task(
+    settings: Settings, run: dict, stages: list[dict], full_refresh: bool = False
+) -> dict[str, int]:
+    return publish(settings, run, stages, rebuild_staging=full_refresh)
 
 
 @task(retries=1, retry_delay_seconds=10, task_run_name="scrape")

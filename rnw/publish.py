@@ -7,12 +7,14 @@ and never see half a build.
 
 The marts are built in a file of their own (``build_marts.duckdb``, attached to the build), so the
 new file starts as a copy of it: a nightly that changed 1% of the articles no longer rewrites and
-recompresses every table (19.4 s of a 100k-page nightly). The staging tables and the run history
-are added to the copy, and the incremental marts' ledger (what each consumed) is dropped from it.
+recompresses every table (19.4 s of a 100k-page nightly). The staging tables are kept in that file
+too, brought up to date before the copy (``refresh_staging``), and the run history is added to the
+copy; the incremental marts' ledger (what each consumed) is dropped from it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -23,18 +25,30 @@ from rnw.incremental import pending
 from rnw.settings import Settings
 
 STAGING_SCHEMA = "staging"
-# Bookkeeping of the incremental marts (what each one consumed), not for analysts.
+# Bookkeeping of the incremental marts (what each one consumed) and of the staging tables (the view
+# each was made from), not for analysts.
 LEDGER_SCHEMA = "ledger"
+STAGING_DEFINITIONS = "staging_definitions"
 # Columns left in build.duckdb: the decoded text of every page ever fetched is most of the data and
 # no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in raw.duckdb).
 # Copying it made each publish cost in proportion to the whole archive, not to the marts.
-UNPUBLISHED_COLUMNS = {(STAGING_SCHEMA, "stg_raw__pages"): ("page_text",)}
+UNPUBLISHED_COLUMNS = {"stg_raw__pages": ("page_text",)}
 # Staging tables whose row for a key never changes (the raw store is append-only and content-
-# addressed), by key: publish carries the rows over from the warehouse it replaces and reads only new
-# keys from the build. stg_raw__pages measures each page's raw bytes, so reading it whole cost 7.7 s
-# of a 100k-page nightly, in proportion to the archive rather than to the new pages.
-CARRIED_OVER = {(STAGING_SCHEMA, "stg_raw__pages"): "page_id"}
-PREVIOUS = "previous"
+# addressed), by key: a publish appends the new keys only. Rewriting them whole cost 2.4 s of a
+# 100k-page nightly (reading every page's raw bytes to measure them, then compressing 200k rows),
+# in proportion to the archive rather than to the new pages. Other staging tables (sources, whose
+# rows the registry updates) are made anew each time; they are small.
+APPEND_ONLY = {
+    "stg_raw__pages": "page_id",
+    "stg_raw__page_sightings": "sighting_id",
+    "stg_raw__rejects": "reject_id",
+}
+
+
+def _connect(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), config={"memory_limit": settings.duckdb_memory_limit})
+    con.execute("SET enable_progress_bar = false")  # it would print into the run's log on long statements
+    return con
 
 
 def _quote(name: str) -> str:
@@ -45,22 +59,27 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(settings: Settings, run: dict | None = None, stages: list[dict] | None = None) -> dict[str, int]:
-    """Copy the marts file, then the staging views as tables and the run history (``ops``) with the
-    current run's row into it; returns row counts per table."""
+def publish(
+    settings: Settings,
+    run: dict | None = None,
+    stages: list[dict] | None = None,
+    *,
+    rebuild_staging: bool = False,
+) -> dict[str, int]:
+    """Bring the staging tables up to date, copy the marts file, add the run history (``ops``) with
+    the current run's row to the copy and rename it over the warehouse; returns row counts per
+    table. ``rebuild_staging`` (a full refresh) makes every staging table anew."""
     target = settings.warehouse_db
     for leftover in target.parent.glob(f"{target.name}.tmp-*"):
         leftover.unlink()  # a publish killed before its rename; the caller holds the run lock
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    duckdb.connect(str(settings.marts_db)).close()  # folds a write-ahead log left by a kill into the file
+    refresh_staging(settings, rebuild=rebuild_staging)  # its close folds the write-ahead log into the file
     shutil.copyfile(settings.marts_db, tmp)
-    con = duckdb.connect(str(tmp), config={"memory_limit": settings.duckdb_memory_limit})
+    con = _connect(tmp, settings)
     try:
         con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
-        con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
         db = _quote(con.execute("SELECT current_database()").fetchone()[0])
         con.execute(f"DROP SCHEMA IF EXISTS {db}.{_quote(LEDGER_SCHEMA)} CASCADE")
-        _copy_staging(con, db, _attach_previous(con, target))
         counts: dict[str, int] = {}
         for schema, name in con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
@@ -69,8 +88,6 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
                 f"SELECT count(*) FROM {db}.{_quote(schema)}.{_quote(name)}"
             ).fetchone()[0]
         counts.update(_copy_ops(con, db, run, stages or []))
-        con.execute(f"DETACH DATABASE IF EXISTS {PREVIOUS}")
-        con.execute("DETACH build")
         con.execute("DETACH raw")
         con.execute("CHECKPOINT")
     finally:
@@ -81,54 +98,62 @@ def publish(settings: Settings, run: dict | None = None, stages: list[dict] | No
     return dict(sorted(counts.items()))
 
 
-def _attach_previous(con: duckdb.DuckDBPyConnection, target: Path) -> bool:
-    """Attach the warehouse being replaced, read-only, when there is one that opens."""
-    if not target.exists():
-        return False
+def refresh_staging(settings: Settings, *, rebuild: bool = False) -> None:
+    """The staging views of ``build.duckdb`` (over raw.duckdb) as tables of the marts file, with
+    their descriptions: append-only ones get the rows of new keys, the others are made anew.
+
+    A table is also made anew when its view's definition changed since it was made (recorded in the
+    ledger), so a new column or a changed expression never leaves old rows computed the old way; a
+    table whose view is gone is dropped.
+    Each table is changed in one transaction: a kill leaves it as it was or up to date, and the next
+    publish finishes the job.
+    """
+    con = _connect(settings.marts_db, settings)
     try:
-        con.execute(f"ATTACH {_literal(str(target))} AS {PREVIOUS} (READ_ONLY)")
-    except duckdb.Error:
-        return False  # damaged, or held open for writing: copy the staging tables whole
-    return True
-
-
-def _copy_staging(con: duckdb.DuckDBPyConnection, db: str, previous: bool) -> None:
-    """The staging views (over raw.duckdb) as tables, with their descriptions."""
-    relations = con.execute(
-        """
-        SELECT view_name, comment FROM duckdb_views()
-        WHERE database_name = 'build' AND schema_name = ? AND NOT internal
-        ORDER BY 1
-        """,
-        [STAGING_SCHEMA],
-    ).fetchall()
-    con.execute(f"CREATE SCHEMA {db}.{_quote(STAGING_SCHEMA)}")
-    current = con.execute("SELECT current_database()").fetchone()[0]
-    for name, comment in relations:
-        qualified = f"{_quote(STAGING_SCHEMA)}.{_quote(name)}"
-        dropped = UNPUBLISHED_COLUMNS.get((STAGING_SCHEMA, name))
-        columns = f"* EXCLUDE ({', '.join(map(_quote, dropped))})" if dropped else "*"
-        source = con.sql(f"SELECT {columns} FROM build.{qualified}")
-        con.execute(f"CREATE TABLE {db}.{qualified} AS SELECT * FROM ({source.sql_query()}) LIMIT 0")
-        key = CARRIED_OVER.get((STAGING_SCHEMA, name))
-        if key and previous and _columns(con, PREVIOUS, name) == _columns(con, current, name):
-            con.execute(
-                f"INSERT INTO {db}.{qualified} SELECT * FROM {PREVIOUS}.{qualified} "
-                f"WHERE {_quote(key)} IN (SELECT {_quote(key)} FROM build.{qualified})"
-            )
-            source = pending(source, _quote(key), f"SELECT {_quote(key)} FROM {PREVIOUS}.{qualified}")
-        con.execute(f"INSERT INTO {db}.{qualified} {source.sql_query()}")
-        if comment:
-            con.execute(f"COMMENT ON TABLE {db}.{qualified} IS {_literal(comment)}")
-        _copy_column_comments(con, db, STAGING_SCHEMA, name, dropped or ())
-
-
-def _columns(con: duckdb.DuckDBPyConnection, database: str, name: str) -> list[tuple]:
-    return con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
-        [database, STAGING_SCHEMA, name],
-    ).fetchall()
+        con.execute(f"ATTACH {_literal(str(settings.raw_db))} AS raw (READ_ONLY)")
+        con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(STAGING_SCHEMA)}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(LEDGER_SCHEMA)}")
+        definitions = f"{_quote(LEDGER_SCHEMA)}.{_quote(STAGING_DEFINITIONS)}"
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {definitions} (table_name VARCHAR PRIMARY KEY, definition VARCHAR)"
+        )
+        views = con.execute(
+            """
+            SELECT view_name, comment, sql FROM duckdb_views()
+            WHERE database_name = 'build' AND schema_name = ? AND NOT internal
+            ORDER BY 1
+            """,
+            [STAGING_SCHEMA],
+        ).fetchall()
+        made = dict(con.execute(f"SELECT table_name, definition FROM {definitions}").fetchall())
+        for (gone,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name NOT IN ?",
+            [STAGING_SCHEMA, [name for name, _, _ in views]],
+        ).fetchall():  # a staging model renamed or removed
+            con.execute(f"DROP TABLE {_quote(STAGING_SCHEMA)}.{_quote(gone)}")
+        for name, comment, sql in views:
+            dropped = UNPUBLISHED_COLUMNS.get(name, ())
+            definition = hashlib.sha256(f"{sql}\x1f{dropped}".encode()).hexdigest()
+            qualified = f"{_quote(STAGING_SCHEMA)}.{_quote(name)}"
+            columns = f"* EXCLUDE ({', '.join(map(_quote, dropped))})" if dropped else "*"
+            source = con.sql(f"SELECT {columns} FROM build.{qualified}")
+            key = APPEND_ONLY.get(name)
+            con.begin()
+            if rebuild or key is None or made.get(name) != definition:
+                con.execute(f"CREATE OR REPLACE TABLE {qualified} AS {source.sql_query()}")
+                if comment:
+                    con.execute(f"COMMENT ON TABLE {qualified} IS {_literal(comment)}")
+                _copy_column_comments(con, name, dropped)
+                con.execute(f"INSERT OR REPLACE INTO {definitions} VALUES (?, ?)", [name, definition])
+            else:
+                new = pending(source, _quote(key), f"SELECT {_quote(key)} FROM {qualified}")
+                con.execute(f"INSERT INTO {qualified} {new.sql_query()}")
+            con.commit()
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def _copy_ops(
@@ -153,20 +178,18 @@ def _copy_ops(
     return counts
 
 
-def _copy_column_comments(
-    con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str, dropped: tuple[str, ...]
-) -> None:
+def _copy_column_comments(con: duckdb.DuckDBPyConnection, name: str, dropped: tuple[str, ...]) -> None:
     """Keep dbt's column descriptions (persist_docs) so analysts see them in any SQL client."""
     rows = con.execute(
         "SELECT column_name, comment FROM duckdb_columns() "
         "WHERE database_name = 'build' AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
-        [schema, name],
+        [STAGING_SCHEMA, name],
     ).fetchall()
     for column, comment in rows:
         if column in dropped:
             continue
         con.execute(
-            f"COMMENT ON COLUMN {db}.{_quote(schema)}.{_quote(name)}.{_quote(column)} IS {_literal(comment)}"
+            f"COMMENT ON COLUMN {_quote(STAGING_SCHEMA)}.{_quote(name)}.{_quote(column)} IS {_literal(comment)}"
         )
 
 

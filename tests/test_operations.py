@@ -130,6 +130,47 @@ def test_incremental_build_equals_full_refresh(
     assert _built_reference(home) > 0, "a full refresh builds them"
 
 
+def test_staging_tables_take_new_keys_and_are_remade_when_their_view_changes(
+    examples_warehouse: Path, tmp_path: Path
+) -> None:
+    """Publish keeps the staging tables in the marts file: append-only ones get the keys they lack
+    (a kill between two tables, or a lost row, is made good), a changed view definition remakes the
+    table, and the warehouse carries exactly the staging views' rows."""
+    from rnw.publish import publish
+    from rnw.settings import Settings
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    settings = Settings(home=home)
+    published = mart_checksums(home / "warehouse.duckdb", ("staging",))
+    with duckdb.connect(str(settings.marts_db)) as con:
+        con.execute(
+            "DELETE FROM staging.stg_raw__pages WHERE page_id = (SELECT min(page_id) FROM staging.stg_raw__pages)"
+        )
+        con.execute(
+            "INSERT INTO staging.stg_raw__page_sightings SELECT * FROM staging.stg_raw__page_sightings LIMIT 1"
+        )
+    publish(settings)
+    after = mart_checksums(home / "warehouse.duckdb", ("staging",))
+    assert after["staging.stg_raw__pages"] == published["staging.stg_raw__pages"], (
+        "the lost key is back, once"
+    )
+    assert (
+        after["staging.stg_raw__page_sightings"][0] == published["staging.stg_raw__page_sightings"][0] + 1
+    ), "an append-only table is never rewritten by a publish"
+    with duckdb.connect(str(settings.marts_db)) as con:
+        con.execute(
+            "UPDATE ledger.staging_definitions SET definition = 'older' WHERE table_name = 'stg_raw__page_sightings'"
+        )
+    publish(settings)
+    assert mart_checksums(home / "warehouse.duckdb", ("staging",)) == published, (
+        "a changed view remakes its table"
+    )
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
+    assert schemas == {"staging", "marts", "ops"}, "the ledger stays in the build"
+
+
 def _built_reference(home: Path) -> int:
     results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     reference = ("seed.", "model.rnw.dim_dates", "model.rnw.dim_regions", "test.rnw.unique_dim_regions_")
