@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGIONS_VERSION = "regions-2"
@@ -235,27 +236,23 @@ def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     run over all mentions would give for them: the incremental model passes only changed names.
     Read by column, not as row dicts: a nightly can re-resolve most mentions of a common name.
     """
-    from rnw.people.identity import NameMention, cluster_same_person
+    from rnw.people.identity import cluster_columns
 
     batches = list(batches)
     table = pa.Table.from_batches(batches) if batches else IDENTITY_INPUT_SCHEMA.empty_table()
     table = table.sort_by("mention_key")
-    mention_keys, names = table["mention_key"].to_pylist(), table["name"].to_pylist()
-    keys = cluster_same_person(
-        [
-            NameMention(*fields)
-            for fields in zip(
-                table["article_id"].to_pylist(),
-                names,
-                table["title"].to_pylist(),
-                table["organization"].to_pylist(),
-                strict=True,
-            )
-        ]
+    keys = cluster_columns(
+        table["article_id"].combine_chunks(),
+        table["name"].combine_chunks(),
+        table["title"].combine_chunks(),
+        table["organization"].combine_chunks(),
     )
-    person_ids = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in set(keys)}
+    distinct = pc.dictionary_encode(keys)
+    person_ids = pa.array(
+        [hashlib.sha256(k.encode()).hexdigest()[:16] for k in distinct.dictionary.to_pylist()], pa.string()
+    )
     return pa.table(
-        [mention_keys, names, [person_ids[k] for k in keys], keys],
+        [table["mention_key"], table["name"], pc.take(person_ids, distinct.indices), keys],
         schema=IDENTITY_SCHEMA,
     )
 
