@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rnw.settings import Settings
+from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
     from dbt.contracts.graph.manifest import Manifest
@@ -78,6 +79,8 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
                 args += ["--exclude", *reference.selectors]
                 reference = None  # nothing to record: it was not built
         shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
+        if command in {"build", "run"}:
+            in_background(import_model_modules)
         try:
             result = dbtRunner(manifest=manifest).invoke(args)
         finally:

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from rnw.parallel import ordered_map
+from rnw.parallel import ordered_map, start_pool
 from rnw.rawstore import AppendResult, RawPage, RawStore, Reject, sha256_hex
+from rnw.settings import Settings
 from rnw.warc import is_warc, read_warc
 from scrapers.encoding import DecodeError, decode_bytes
 
@@ -126,8 +127,8 @@ def ingest_sources(
 
     The sources share one stream of files and one batcher: a nightly's 50 file sources with 20 new
     pages each make 5 appends of 200 pages, not 50 of 20 (each append is a transaction with its own
-    commit, ~45 ms on a 100k-page store), and their files are decoded on the worker pool together
-    instead of in-process, source by source, below the pool's threshold.
+    commit, ~45 ms on a 100k-page store), and their files are decoded together (``ordered_map``:
+    on the worker pool when decoding is costly enough).
     ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
     """
     total = AppendResult()
@@ -137,7 +138,9 @@ def ingest_sources(
     files = [(path, source_id) for source_id, paths in sources.items() for path in iter_files(paths)]
     plain = [item for item in files if not is_warc(item[0])]
     archives = [item for item in files if is_warc(item[0])]
-    # Decoding (charset detection) is the cost of a file: files are read on the worker pool.
+    if len(files) >= Settings().parallel_min_rows:
+        start_pool()  # the build that follows extracts this many pages on the pool
+    # Decoding (charset detection) is the cost of a file.
     items: Iterable[RawPage | Reject] = itertools.chain(
         ordered_map(partial(_read_item, run_id=run_id, now=now), plain),
         *(read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES) for path, source_id in archives),

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
     workers: int | None = None
     parallel_min_rows: int = 200
+    # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
+    # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).
+    parallel_min_item_ms: float = 1.0
     # DuckDB's buffer cache otherwise grows to 80% of RAM as builds read the archive; above this it
     # evicts or spills to disk (dbt's profile, the raw store and publish all use it). At 100k pages
     # 512 MB took the process tree's peak from 2,265 to 1,852 MB at the same speed (1 GB before:

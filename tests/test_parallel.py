@@ -77,6 +77,7 @@ def test_ingest_on_the_pool_stages_what_in_process_ingest_stages(
     for workers in (1, 2):
         monkeypatch.setenv("RNW_WORKERS", str(workers))
         monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "2")
+        monkeypatch.setenv("RNW_PARALLEL_MIN_ITEM_MS", "0")
         store = RawStore(tmp_path / f"raw-{workers}.duckdb")
         report = ingest_paths(store, [pages], source_id="files", run_id="r", batch_size=3)
         assert report.result.pages_new == report.files > 2
@@ -91,7 +92,7 @@ def test_workers_leave_when_their_run_is_killed() -> None:
     """A SIGKILLed run cannot shut its pool down: the workers must notice and exit on their own."""
     script = (
         "import os, signal\n"
-        "os.environ.update(RNW_WORKERS='2', RNW_PARALLEL_MIN_ROWS='1')\n"
+        "os.environ.update(RNW_WORKERS='2', RNW_PARALLEL_MIN_ROWS='1', RNW_PARALLEL_MIN_ITEM_MS='0')\n"
         "from rnw import parallel\n"
         "if __name__ == '__main__':\n"
         "    assert list(parallel.ordered_map(abs, range(-40, 0)))[0] == 40\n"
@@ -108,3 +109,34 @@ def test_workers_leave_when_their_run_is_killed() -> None:
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.2)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "orphaned workers still running"
+
+
+def test_ingest_decodes_in_process_unless_items_are_costly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap items cost more to send back from a worker than to compute here; slow ones go out."""
+    import rnw.parallel
+
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "5")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ITEM_MS", "1")
+    started = []
+    real = rnw.parallel._shared_pool
+    monkeypatch.setattr(
+        rnw.parallel, "_shared_pool", lambda workers: started.append(workers) or real(workers)
+    )
+    assert list(rnw.parallel.ordered_map(abs, range(-300, 0))) == list(range(300, 0, -1))
+    assert started == []
+    assert list(rnw.parallel.ordered_map(time.sleep, [0.003] * 40)) == [None] * 40
+    assert started == [2]
+
+
+def test_start_pool_brings_every_worker_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before any work arrives: a spawn pool otherwise starts its workers with the first tasks."""
+    import rnw.parallel
+
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setattr(rnw.parallel, "_pool", None)  # a pool of its own, not an earlier test's
+    rnw.parallel.start_pool()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(rnw.parallel._pool._processes) < 2:
+        time.sleep(0.1)
+    assert len(rnw.parallel._pool._processes) == 2
