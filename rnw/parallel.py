@@ -88,10 +88,10 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
 
 def _start_worker(parent: int) -> None:
     """Worker initializer: leave with the parent, and load what the tasks need ahead of them."""
-    from rnw.warmup import in_background, warm_worker
+    from rnw.warmup import in_background, warm_articles
 
     _exit_with_parent(parent)
-    in_background(warm_worker)
+    in_background(warm_articles)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -194,6 +194,15 @@ def start_pool() -> None:
         pool = _shared_pool(workers)
         for _ in range(workers):
             pool.submit(int)
+
+
+def prewarm(task: Callable[[], object]) -> None:
+    """Hand ``task`` (importable; it should start its work on a thread and return) to each worker
+    of a running pool, without waiting. No pool, nothing to warm: the build runs in-process. A
+    worker may take two of these while another takes none; that one loads on first use."""
+    if _pool is not None:
+        for _ in range(worker_count(Settings())):
+            _pool.submit(task)
 
 
 def _apply(function: Callable[[T], R], chunk: list[T]) -> list[R]:

@@ -1,13 +1,14 @@
 """Load, ahead of need, what the pipeline's Python loads on first use.
 
 The extractor, MinHash (datasketch imports scipy), the enrichers, the region gazetteer and the
-segmenter's dictionary all load on first use: 2-3 s of CPU in each pool worker and about 1.5 s in
-the dbt process. A first load pays that once in hours; a nightly run of 1,000 new pages paid it on
-its critical path, model after model (int_body_signatures took 5.6 s, of which about 1.3 s was
-hashing), while a core stood idle for much of the run. Worker processes warm up on a thread of
-their own as soon as they start (``rnw.parallel``), and a dbt build imports the models' modules on
-a thread while dbt starts (``rnw.build``); a task that needs something still loading waits for it
-on Python's import lock or does the loading itself, so the result is the same either way.
+segmenter's dictionary all load on first use: about 1.3 s of CPU in each pool worker and 1.4 s of
+imports in the dbt process. A first load pays that once in hours; a nightly run of 1,000 new pages
+paid it on its critical path, model after model (``int_body_signatures`` took 5.6 s, of which about
+1.3 s was hashing), while a core stood idle for much of the run. Worker processes warm up the
+extractor and MinHash on a thread of their own as soon as they start (``rnw.parallel``) and the
+enrichers when the clustering model asks, a dbt build imports the models' modules on a thread
+while dbt starts (``rnw.build``); a task that needs something still loading waits for it on
+Python's import lock or loads it itself, so results are the same either way.
 """
 
 from __future__ import annotations
@@ -47,15 +48,8 @@ def import_model_modules() -> None:
         importlib.import_module(module)
 
 
-def warm_worker() -> None:
-    """Run each batch function a worker serves on one sample article."""
-    import pyarrow as pa
-
-    from rnw.articles import extract_pages
-    from rnw.enrich import indicators, people, regions, topics
-    from rnw.neardup import signature_batches
-
-    article = {
+def _sample_article() -> dict[str, list]:
+    return {
         "article_id": ["warm-up"],
         "title": ["天津"],
         "body_text": [_SAMPLE],
@@ -64,22 +58,46 @@ def warm_worker() -> None:
         "credits_json": [None],
         "sections_json": [None],
     }
-    extract_pages(
-        [
-            pa.record_batch(
-                {
-                    "page_id": ["warm-up"],
-                    "page_text": [_SAMPLE],
-                    "content_type": ["text/plain"],
-                    "uri": [None],
-                }
-            )
-        ]
-    )
+
+
+def warm_articles() -> None:
+    """Run extraction and MinHash, the first models' batch functions, on one sample page. A worker
+    does this as it starts."""
+    import pyarrow as pa
+
+    from rnw.articles import extract_pages
+    from rnw.neardup import signature_batches
+
+    page = {"page_id": ["warm-up"], "page_text": [_SAMPLE], "content_type": ["text/plain"], "uri": [None]}
+    extract_pages([pa.record_batch(page)])
     signature_batches([pa.record_batch({"body_hash": ["warm-up"], "body_text": [_SAMPLE]})])
-    found = regions([pa.RecordBatch.from_pydict(article)]).to_pylist()[0]
-    people([pa.RecordBatch.from_pydict(article)])
-    topics([pa.RecordBatch.from_pydict(article)])
+
+
+_enrichers_warming = threading.Lock()
+
+
+def warm_enrichers_in_background() -> None:
+    """Pool task: start ``warm_enrichers`` on a thread of this worker, once, and return at once.
+
+    Not part of a worker's start: their data (the region gazetteer, the segmenter's dictionaries,
+    78 MB per worker) would then sit in memory through the first build's near-duplicate stage, the
+    peak of the dbt process, before any enricher runs. The near-duplicate clustering model hands
+    this to the workers instead (``rnw.parallel.prewarm``), just ahead of the enrichment models.
+    """
+    if _enrichers_warming.acquire(blocking=False):  # never released: once per worker
+        in_background(warm_enrichers)
+
+
+def warm_enrichers() -> None:
+    """Run each enricher on one sample article."""
+    import pyarrow as pa
+
+    from rnw.enrich import indicators, people, regions, topics
+
+    article = pa.RecordBatch.from_pydict(_sample_article())
+    found = regions([article]).to_pylist()[0]
+    people([article])
+    topics([article])
     indicators(
         [
             pa.RecordBatch.from_pylist(
@@ -87,7 +105,7 @@ def warm_worker() -> None:
                     {
                         "article_id": "warm-up",
                         "body_text": _SAMPLE,
-                        "published_at": article["published_at"][0],
+                        "published_at": _sample_article()["published_at"][0],
                         "mentions": found["mentions"],
                         "group_mentions": found["group_mentions"],
                         "primary_region_code": found["primary_region_code"],

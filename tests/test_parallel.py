@@ -140,3 +140,43 @@ def test_start_pool_brings_every_worker_up(monkeypatch: pytest.MonkeyPatch) -> N
     while time.monotonic() < deadline and len(rnw.parallel._pool._processes) < 2:
         time.sleep(0.1)
     assert len(rnw.parallel._pool._processes) == 2
+
+
+# Loaded by a worker's warm-up alone: neither this module nor rnw.parallel imports them.
+ARTICLES = ("datasketch", "rnw.neardup")
+ENRICHERS = ("rnw.regions", "rnw.people", "rnw.indicators", "rnw.topics")
+
+
+def _loaded(wanted: tuple[str, ...], timeout: float) -> tuple[list[str], int]:
+    """Run in a worker: which of ``wanted`` are loaded (waiting up to ``timeout`` for all of them),
+    and how many region gazetteers it has built."""
+
+    def gazetteers() -> int:
+        load = getattr(sys.modules.get("rnw.regions.matcher"), "_load", None)  # None while importing
+        return load.cache_info().currsize if load else 0
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all(m in sys.modules for m in wanted):
+        time.sleep(0.05)
+    return sorted(m for m in (*ARTICLES, *ENRICHERS) if m in sys.modules), gazetteers()
+
+
+def test_workers_warm_up_ahead_of_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A started worker loads the extractor and MinHash on its own, the enrichers (and their 78 MB)
+    only when told, so a nightly's first batches of each do not wait for them."""
+    import rnw.parallel
+    from rnw.warmup import warm_enrichers_in_background
+
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setattr(rnw.parallel, "_pool", None)
+    rnw.parallel.start_pool()
+    assert rnw.parallel._pool.submit(_loaded, ARTICLES, 60).result() == (sorted(ARTICLES), 0)
+    rnw.parallel.prewarm(warm_enrichers_in_background)
+    deadline = time.monotonic() + 60
+    while True:  # polls whichever worker is free: at least one of them took a warm-up task
+        modules, gazetteers = rnw.parallel._pool.submit(_loaded, (), 0).result()
+        if (set(ENRICHERS) <= set(modules) and gazetteers) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert modules == sorted((*ARTICLES, *ENRICHERS))
+    assert gazetteers == 1

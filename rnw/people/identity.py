@@ -128,13 +128,13 @@ def cluster_columns(
         return pa.array([], pa.string())
     rows = np.arange(count)
     has_org = pc.fill_null(pc.not_equal(organizations, ""), False)
+    has_title = pc.fill_null(pc.not_equal(titles, ""), False)
     title_codes = pc.dictionary_encode(titles)
     words_per_title = pa.array(
         [sorted(title_words(t)) for t in title_codes.dictionary.to_pylist()], pa.list_(pa.string())
     )
     words = pc.take(words_per_title, title_codes.indices)
     word_rows = pc.list_parent_indices(words)
-    block_rows = np.concatenate([rows, rows[has_org.to_numpy(zero_copy_only=False)], word_rows.to_numpy()])
     blocks = pa.concat_arrays(
         [
             pc.binary_join_element_wise(names, article_ids, "\x1fa\x1f"),
@@ -142,6 +142,7 @@ def cluster_columns(
             pc.binary_join_element_wise(pc.take(names, word_rows), pc.list_flatten(words), "\x1ft\x1f"),
         ]
     )
+    block_rows = np.concatenate([rows, rows[_flags(has_org)], word_rows.to_numpy()])
     block_ids = pc.dictionary_encode(blocks).indices.to_numpy()
     graph = coo_matrix(
         (np.ones(len(block_rows), dtype=np.int8), (block_rows, block_ids + count)),
@@ -150,10 +151,7 @@ def cluster_columns(
     _, labels = connected_components(graph, directed=False)
     labels = labels[:count]
     # Best mention per cluster: most informative (organisation, then title), then the earliest.
-    has_title = pc.fill_null(pc.not_equal(titles, ""), False)
-    score = 2 * has_org.to_numpy(zero_copy_only=False).astype(np.int8) + has_title.to_numpy(
-        zero_copy_only=False
-    ).astype(np.int8)
+    score = 2 * _flags(has_org).astype(np.int8) + _flags(has_title)
     order = np.lexsort((rows, -score, labels))
     first = np.ones(count, dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
@@ -173,3 +171,7 @@ def cluster_columns(
         pa.string(),
     )
     return pc.take(keys, pa.array(labels))
+
+
+def _flags(mask: pa.Array) -> np.ndarray:
+    return mask.to_numpy(zero_copy_only=False)

@@ -5,13 +5,19 @@ present now. Only the bodies with a stored pair go through Python; every other b
 of its own and is selected in SQL. Those are most bodies (95% at 100k pages), and as Python rows
 they were most of this model's time in a nightly. Bodies are read back only where a member's
 similarity to its canonical body is not a stored pair.
+
+The enrichment models come next: the pool's workers start loading what those need meanwhile
+(rnw.warmup).
 """
 
 from rnw.neardup import body_texts, cluster_pairs
+from rnw.parallel import prewarm
+from rnw.warmup import warm_enrichers_in_background
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    prewarm(warm_enrichers_in_background)
     extracted = dbt.ref("int_articles_extracted")
     present = (
         dbt.ref("int_body_signatures")
