@@ -79,10 +79,11 @@ _enrichers_warming = threading.Lock()
 def warm_enrichers_in_background() -> None:
     """Pool task: start ``warm_enrichers`` on a thread of this worker, once, and return at once.
 
-    Not part of a worker's start: their data (the region gazetteer, the segmenter's dictionaries,
-    78 MB per worker) would then sit in memory through the first build's near-duplicate stage, the
-    peak of the dbt process, before any enricher runs. The near-duplicate clustering model hands
-    this to the workers instead (``rnw.parallel.prewarm``), just ahead of the enrichment models.
+    Not part of a worker's start: their data (the region gazetteer, the segmenters' dictionaries,
+    78 MB per worker) would then sit in memory through the first build's near-duplicate stage,
+    where the process tree peaked with it (1,934 MB at 100k pages), before any enricher runs. The
+    near-duplicate clustering model hands this to the workers instead (``rnw.parallel.prewarm``),
+    just ahead of the enrichment models.
     """
     if _enrichers_warming.acquire(blocking=False):  # never released: once per worker
         in_background(warm_enrichers)
@@ -94,7 +95,8 @@ def warm_enrichers() -> None:
 
     from rnw.enrich import indicators, people, regions, topics
 
-    article = pa.RecordBatch.from_pydict(_sample_article())
+    sample = _sample_article()
+    article = pa.RecordBatch.from_pydict(sample)
     found = regions([article]).to_pylist()[0]
     people([article])
     topics([article])
@@ -105,7 +107,7 @@ def warm_enrichers() -> None:
                     {
                         "article_id": "warm-up",
                         "body_text": _SAMPLE,
-                        "published_at": _sample_article()["published_at"][0],
+                        "published_at": sample["published_at"][0],
                         "mentions": found["mentions"],
                         "group_mentions": found["group_mentions"],
                         "primary_region_code": found["primary_region_code"],
