@@ -208,3 +208,20 @@ def test_a_region_named_once_is_kept_when_the_lead_title_or_home_backs_it(
 ) -> None:
     mentions = gazetteer.find_mentions(text, PUBLISHED, home_region)
     assert gazetteer.primary_region(mentions, title=title, home_region=home_region) == expected
+
+
+def test_threads_asking_at_once_share_one_gazetteer() -> None:
+    """A worker's warm-up thread and its first regions task can ask together: one build, not two."""
+    import threading
+
+    from rnw.regions import matcher
+
+    matcher._load.cache_clear()
+    got: list[RegionGazetteer] = []
+    threads = [threading.Thread(target=lambda: got.append(RegionGazetteer.load())) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got[0] is got[1]
+    assert matcher._load.cache_info().misses == 1

@@ -9,6 +9,7 @@ year for renamed and retired divisions and the article's other places for shared
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -175,7 +176,8 @@ class RegionGazetteer:
         for name in _SEED_FILES:
             stat = (seed_dir / name).stat()
             stamps.append((stat.st_mtime_ns, stat.st_size))
-        return _load(seed_dir, tuple(stamps))
+        with _LOADING:  # a worker's warm-up thread and its first regions task may ask at once
+            return _load(seed_dir, tuple(stamps))
 
     @classmethod
     def build(cls, seed_dir: Path = SEED_DIR) -> RegionGazetteer:
@@ -435,6 +437,11 @@ class RegionGazetteer:
             or self.hierarchy.is_within(home_region, m.region_code)
             for m in body
         )
+
+
+# Held while a gazetteer is looked up or built, so that two threads asking at once build one (75 MB
+# and a few hundred milliseconds each), not two.
+_LOADING = threading.Lock()
 
 
 @lru_cache(maxsize=8)
