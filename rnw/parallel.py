@@ -5,11 +5,12 @@ enrichment, pure Python per article, would use one core of the machine. This han
 to a pool of worker processes and streams the results, in input order as they arrive, to a Parquet
 file that the model returns (``spill``), so neither the input nor the output of a model is ever
 held whole in memory.
-Ingest decodes files the same way (``ordered_map``).
+Ingest decodes files on it too when decoding a file costs more than sending it back (``ordered_map``).
 
 The pool is started with ``spawn`` (never ``fork``: the dbt process holds DuckDB connections and
 threads, and a forked child would inherit the run lock's file descriptor). It is created on first
-use and kept for the life of the process, so one dbt build pays its start-up once. Small inputs
+use, or ahead of a build by ``start_pool``, and kept for the life of the process, so one dbt build
+pays its start-up once; its workers warm up as they start (``rnw.warmup``). Small inputs
 (a nightly run's few articles, the tests' examples) run in-process: starting workers would cost
 more than it saves. As with any ``spawn`` pool, a script that calls rnw must keep its own work under
 ``if __name__ == "__main__":``, since each worker imports the script's main module.
