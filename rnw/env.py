@@ -1,8 +1,12 @@
-"""Process environment that must be set before Prefect or dbt are imported.
+"""Process environment that must be set before Prefect, dbt or DuckDB are imported.
 
 Telemetry and update checks would try the network (which a scheduled run may not have) and leak
 usage data; the ephemeral Prefect API needs more than its default 20 s to start on a busy 2-core box.
-``setdefault`` keeps an operator's explicit choice.
+DuckDB's allocator (jemalloc, linked into DuckDB on Linux and configured once, when DuckDB loads)
+by default keeps freed pages for about ten seconds before giving them back. A build that reads
+gigabytes through a 512 MB buffer pool frees and reallocates blocks all the time, and the kept
+pages added some 375 MB to the dbt process at 100k pages (bench/RESULTS.md, tenth session); given
+back at once, the same extraction took as long. ``setdefault`` keeps an operator's explicit choice.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ DEFAULTS = {
     "PREFECT_UI_ENABLED": "false",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     "DBT_VERSION_CHECK": "false",
+    "DUCKDB_JE_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0",
 }
 
 for _key, _value in DEFAULTS.items():

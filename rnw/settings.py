@@ -33,9 +33,10 @@ class Settings(BaseSettings):
     parallel_min_item_ms: float = 1.0
     # DuckDB's buffer cache otherwise grows to 80% of RAM as builds read the archive; above this it
     # evicts or spills to disk (dbt's profile, the raw store and publish all use it). At 100k pages
-    # 512 MB took the process tree's peak from 2,265 to 1,852 MB at the same speed (1 GB before:
-    # 512 MB ran out when the marts still committed PRIMARY KEY indexes).
-    duckdb_memory_limit: str = "512MB"
+    # 512 MB took the process tree's peak from 2,265 to 1,852 MB at the same speed, and 384 MB, with
+    # freed pages given back at once (rnw.env), a full build's from 1,478 to 1,373 MB, 436 s against
+    # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
+    duckdb_memory_limit: str = "384MB"
     # dbt's log file (RNW_HOME/logs/dbt.log). Its debug level writes every statement of every node
     # (15,000 lines a nightly, formatted on dbt's main thread). "debug" to diagnose a build.
     dbt_log_level_file: str = "info"
