@@ -3,10 +3,11 @@
 Telemetry and update checks would try the network (which a scheduled run may not have) and leak
 usage data; the ephemeral Prefect API needs more than its default 20 s to start on a busy 2-core box.
 DuckDB's allocator (jemalloc, linked into DuckDB on Linux and configured once, when DuckDB loads)
-by default keeps freed pages for about ten seconds before giving them back. A build that reads
-gigabytes through a 512 MB buffer pool frees and reallocates blocks all the time, and the kept
-pages added some 375 MB to the dbt process at 100k pages (bench/RESULTS.md, tenth session); given
-back at once, the same extraction took as long. ``setdefault`` keeps an operator's explicit choice.
+by default keeps freed pages for about ten seconds before giving them back. A build that streams
+gigabytes through the buffer cache frees and reallocates blocks all the time: at 100k pages the
+kept pages took the dbt process from about 900 MB to 1,317 MB during extraction. One second keeps
+that gain at the same nightly time; giving pages back at once (0 ms) cost a nightly 5-6 s of
+page faults (bench/RESULTS.md, tenth session). ``setdefault`` keeps an operator's explicit choice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ DEFAULTS = {
     "PREFECT_UI_ENABLED": "false",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     "DBT_VERSION_CHECK": "false",
-    "DUCKDB_JE_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0",
+    "DUCKDB_JE_MALLOC_CONF": "dirty_decay_ms:1000,muzzy_decay_ms:0",
 }
 
 for _key, _value in DEFAULTS.items():

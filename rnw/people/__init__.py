@@ -2,7 +2,7 @@
 
 from rnw.people.credit_finder import credits_in_line, find_credits_in_text
 from rnw.people.extract import extract_people
-from rnw.people.identity import NameMention, cluster_names, cluster_same_person, person_key, same_person
+from rnw.people.identity import NameMention, cluster_same_person, person_key, same_person
 from rnw.people.model import OrgMention, PersonMention
 from rnw.people.organizations import extract_organizations
 
@@ -10,7 +10,6 @@ __all__ = [
     "NameMention",
     "OrgMention",
     "PersonMention",
-    "cluster_names",
     "cluster_same_person",
     "credits_in_line",
     "extract_organizations",

@@ -11,7 +11,7 @@ each cluster by the most informative mention in it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,24 +85,6 @@ def cluster_same_person(mentions: Sequence[NameMention]) -> list[str]:
         [m.title for m in mentions],
         [m.organization for m in mentions],
     ).to_pylist()
-
-
-def cluster_names(mentions: Sequence[NameMention], names: Iterable[str] | None = None) -> list[str | None]:
-    """Person keys for the mentions whose name is in ``names`` (all mentions when ``names`` is None);
-    None for the other mentions.
-
-    A cluster never spans two names, so the key a mention gets here equals the key
-    ``cluster_same_person`` gives it over the whole list, as long as the mentions of those names keep
-    their relative order (the tie-break between equally informative mentions is the earlier one).
-    An incremental model can therefore recluster only the names that have new mentions, passing all
-    mentions (old and new) of those names in the usual order (sorted by mention key).
-    """
-    wanted = None if names is None else set(names)
-    chosen = [i for i, m in enumerate(mentions) if wanted is None or m.name in wanted]
-    keys: list[str | None] = [None] * len(mentions)
-    for i, key in zip(chosen, cluster_same_person([mentions[i] for i in chosen]), strict=True):
-        keys[i] = key
-    return keys
 
 
 def cluster_columns(
