@@ -230,7 +230,14 @@ def place_new_bodies(
     time follow what it brings rather than every signature stored."""
     present = signatures.project("body_hash").to_arrow_table().column(0).to_pylist()
     plan = plan_increment(set(present), stored)
-    return _placed_rows(plan, band_neighbours(session, signatures, plan.new, threshold), texts_of, threshold)
+    if len(plan.new) == len(present):
+        # A first build or a full refresh: every body is new, so every body is a neighbour, and
+        # banding them all in SQL only cost memory (the dbt process's peak at 100k pages).
+        neighbours = signatures.order("body_hash").to_arrow_table().select(SIGNATURE_SCHEMA.names)
+        neighbours = neighbours.cast(SIGNATURE_SCHEMA)
+    else:
+        neighbours = band_neighbours(session, signatures, plan.new, threshold)
+    return _placed_rows(plan, neighbours, texts_of, threshold)
 
 
 def band_neighbours(
