@@ -233,8 +233,7 @@ def place_new_bodies(
     if len(plan.new) == len(present):
         # A first build or a full refresh: every body is new, so every body is a neighbour, and
         # banding them all in SQL only cost memory (the dbt process's peak at 100k pages).
-        neighbours = signatures.order("body_hash").to_arrow_table().select(SIGNATURE_SCHEMA.names)
-        neighbours = neighbours.cast(SIGNATURE_SCHEMA)
+        neighbours = _signature_table(signatures.order("body_hash"))
     else:
         neighbours = band_neighbours(session, signatures, plan.new, threshold)
     return _placed_rows(plan, neighbours, texts_of, threshold)
@@ -260,7 +259,7 @@ def band_neighbours(
     source = signatures.sql_query()
     session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
     try:
-        return (
+        return _signature_table(
             session.sql(
                 f"""
                 WITH keyed AS MATERIALIZED (
@@ -271,12 +270,14 @@ def band_neighbours(
                 SELECT * FROM ({source}) SEMI JOIN near USING (body_hash) ORDER BY body_hash
                 """
             )
-            .to_arrow_table()
-            .select(SIGNATURE_SCHEMA.names)
-            .cast(SIGNATURE_SCHEMA)
         )
     finally:
         session.unregister(_FRESH_VIEW)
+
+
+def _signature_table(rows: duckdb.DuckDBPyRelation) -> pa.Table:
+    """Signature rows read into Arrow with exactly ``SIGNATURE_SCHEMA``'s columns and types."""
+    return rows.to_arrow_table().select(SIGNATURE_SCHEMA.names).cast(SIGNATURE_SCHEMA)
 
 
 def lsh_bands(threshold: float) -> tuple[int, int]:
