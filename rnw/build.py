@@ -1,22 +1,32 @@
-"""Run ``dbt build`` in-process and turn its structured results into a summary.
+"""Run ``dbt build`` and turn its structured results into a summary.
 
-dbt-duckdb needs the build file to itself, so builds are serialised by a file lock: two flows
-started at once wait for each other instead of failing with "Could not set lock on file".
+dbt runs in this process (a nightly's build reuses the warm worker pool and pays no start-up),
+except a bulk build, which runs in a process of its own loaded with DuckDB's bulk allocator setting
+(``rnw.env``). dbt-duckdb needs the build file to itself, so builds are serialised by a file lock:
+two flows started at once wait for each other instead of failing with "Could not set lock on file".
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rnw import env
+from rnw.parallel import stop_pool
 from rnw.settings import Settings
 from rnw.warmup import import_model_modules, in_background
 
@@ -49,49 +59,146 @@ class BuildSummary:
     tests_warned: int = 0
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    allocator: str = ""
+    """The DuckDB allocator setting the build ran with (``rnw.env``): ``ALLOCATOR_BULK`` when it
+    ran as a bulk build in a process of its own."""
 
 
 @contextmanager
-def build_lock(home: Path) -> Iterator[None]:
+def build_lock(home: Path) -> Iterator[int]:
+    """Hold ``home/build.lock``; yields its file descriptor so that a bulk build's process can share
+    the lock: it is released only when both processes are gone."""
     with open(home / "build.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None) -> BuildSummary:
-    """``dbt <command>`` against the configured project; returns a summary, never raises on test failures."""
+    """``dbt <command>`` against the configured project; returns a summary, never raises on test failures.
+
+    A bulk build (``is_bulk``) runs in a process of its own whose DuckDB loads with
+    ``ALLOCATOR_BULK`` (see ``rnw.env``), unless the operator chose the allocator setting.
+    """
+    extra = list(extra or [])
+    settings.export_env()
+    with build_lock(settings.home_dir) as lock:
+        if command in {"build", "run"} and env.ALLOCATOR_IS_DEFAULT and is_bulk(settings, extra):
+            return _run_in_bulk_process(settings, command, extra, lock)
+        return _run_here(settings, command, extra)
+
+
+def is_bulk(settings: Settings, extra: list[str]) -> bool:
+    """Whether a build will stream the whole archive, or a large part of it, through DuckDB: a
+    build from nothing, a full refresh, or at least ``bulk_build_pages`` pages still to extract
+    (a large backfill, a new extractor version)."""
+    if "--full-refresh" in extra or not settings.build_db.exists() or _layout_is_stale(settings):
+        return True
+    return _pages_to_extract(settings) >= settings.bulk_build_pages
+
+
+def _pages_to_extract(settings: Settings) -> int:
+    """Raw pages that the build file has not extracted with the current extractor (key columns only)."""
+    import duckdb
+
+    from rnw.articles import current_extractor_versions
+
+    versions = ", ".join(f"'{v}'" for v in current_extractor_versions())
+    con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit})
+    try:
+        for alias, path in (("raw", settings.raw_db), ("build", settings.build_db)):
+            quoted = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
+        return con.execute(
+            "SELECT count(*) FROM raw.pages ANTI JOIN ("
+            "SELECT page_id FROM build.intermediate.int_pages_extracted"
+            f" WHERE extractor_version IN ({versions})) USING (page_id)"
+        ).fetchone()[0]
+    except duckdb.CatalogException:  # no extraction in the build file yet: every page is to do
+        return settings.bulk_build_pages
+    finally:
+        con.close()
+
+
+def _run_in_bulk_process(settings: Settings, command: str, extra: list[str], lock: int) -> BuildSummary:
+    """``_run_here`` in a new process loaded with ``ALLOCATOR_BULK``; it shares the build lock and
+    dies with this process (a killed run leaves no build running behind it)."""
+    stop_pool()  # the build's process starts its own workers; idle ones here would only hold memory
+    with tempfile.TemporaryDirectory(dir=settings.home_dir, prefix="bulk-build-") as folder:
+        result = Path(folder) / "result.json"
+        request = {
+            "parent": os.getpid(),
+            "settings": settings.model_dump(mode="json"),
+            "command": command,
+            "extra": extra,
+            "result": str(result),
+        }
+        process = subprocess.run(
+            [sys.executable, "-m", "rnw.build", json.dumps(request)],
+            env={**os.environ, env.ALLOCATOR_VARIABLE: env.ALLOCATOR_BULK},
+            pass_fds=(lock,),
+            check=False,
+        )
+        if not result.exists():
+            raise BuildError(f"dbt {command} failed in its build process (exit code {process.returncode})")
+        outcome = json.loads(result.read_text())
+    if "error" in outcome:
+        raise BuildError(outcome["error"])
+    return BuildSummary(**outcome["summary"])
+
+
+def _bulk_process_main(request: dict) -> None:
+    """Entry of a bulk build's process (``python -m rnw.build REQUEST``)."""
+    _die_with(request["parent"])
+    settings = Settings(**request["settings"])
+    settings.export_env()
+    try:
+        outcome = {"summary": asdict(_run_here(settings, request["command"], request["extra"]))}
+    except BuildError as error:
+        outcome = {"error": str(error)}
+    Path(request["result"]).write_text(json.dumps(outcome))
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux ``PR_SET_PDEATHSIG``)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _run_here(settings: Settings, command: str, extra: list[str]) -> BuildSummary:
+    """The build in this process; the caller holds the build lock."""
     from dbt.cli.main import dbtRunner
 
-    args = [*command.split(), *_project_args(settings), *(extra or [])]
-    settings.export_env()
-    with build_lock(settings.home_dir):
-        refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
-        if refresh:
-            args.append("--full-refresh")
-        manifest, reference = None, None
-        if command == "build" and not {"--select", "-s", "--exclude"} & set(args):
-            manifest = _parse(settings, args)
-            reference = reference_nodes(manifest, _seeds_digest(settings))
-            if "--full-refresh" not in args and _reference_is_built(settings, reference.digest):
-                args += ["--exclude", *reference.selectors]
-                reference = None  # nothing to record: it was not built
-        shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
-        if command in {"build", "run"}:
-            in_background(import_model_modules)
-        try:
-            result = dbtRunner(manifest=manifest).invoke(args)
-        finally:
-            _release_duckdb()
-        if result.exception is None and result.success and command in {"build", "run"}:
-            (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
-            if reference is not None:
-                (settings.home_dir / REFERENCE_FILE).write_text(reference.digest + "\n")
+    args = [*command.split(), *_project_args(settings), *extra]
+    refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
+    if refresh:
+        args.append("--full-refresh")
+    manifest, reference = None, None
+    if command == "build" and not {"--select", "-s", "--exclude"} & set(args):
+        manifest = _parse(settings, args)
+        reference = reference_nodes(manifest, _seeds_digest(settings))
+        if "--full-refresh" not in args and _reference_is_built(settings, reference.digest):
+            args += ["--exclude", *reference.selectors]
+            reference = None  # nothing to record: it was not built
+    shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
+    if command in {"build", "run"}:
+        in_background(import_model_modules)
+    try:
+        result = dbtRunner(manifest=manifest).invoke(args)
+    finally:
+        _release_duckdb()
+    if result.exception is None and result.success and command in {"build", "run"}:
+        (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
+        if reference is not None:
+            (settings.home_dir / REFERENCE_FILE).write_text(reference.digest + "\n")
     if result.exception is not None:
         raise BuildError(f"dbt {command} could not run: {result.exception}")
     summary = summarise(result.result, result.success)
+    summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
@@ -238,3 +345,7 @@ def summarise(results: object, success: bool) -> BuildSummary:
         n for (kind, status), n in statuses.items() if kind in {"test", "unit_test"} and status == "warn"
     )
     return summary
+
+
+if __name__ == "__main__":
+    _bulk_process_main(json.loads(sys.argv[1]))

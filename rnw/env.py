@@ -2,18 +2,27 @@
 
 Telemetry and update checks would try the network (which a scheduled run may not have) and leak
 usage data; the ephemeral Prefect API needs more than its default 20 s to start on a busy 2-core box.
-DuckDB's allocator (jemalloc, linked into DuckDB on Linux and configured once, when DuckDB loads)
-by default keeps freed pages for about ten seconds before giving them back. A build that streams
-gigabytes through the buffer cache frees and reallocates blocks all the time: at 100k pages the
-kept pages took the dbt process from 940 MB to 1,317 MB during extraction. Given back at once,
-a full build's tree peaked at 1,373-1,482 MB; kept 250 ms or a second, at 1,518-1,565 MB. The price
-is page faults: a 100k nightly's dbt build took 29-31 s against 22-25 s (bench/RESULTS.md, tenth
-session). ``setdefault`` keeps an operator's explicit choice.
+
+DuckDB's allocator (jemalloc, linked into DuckDB on Linux) reads its setting once, when DuckDB
+loads, and no setting suits every build:
+- A bulk build (from nothing, ``--full-refresh``, a large backfill) streams gigabytes through the
+  buffer cache, freeing and reallocating blocks all the time. Freed pages kept even 250 ms or a
+  second took a 100k-page build's process tree to 1,518-1,565 MB; given back at once, 1,373-1,482 MB.
+- A nightly build of a few new pages pays for giving pages back at once in page faults: its dbt
+  build took 22-23 s against 16 s with freed pages kept a second and purged by jemalloc's
+  background thread (which also returns an idle process's pages without waiting for an allocation).
+So every process loads DuckDB with ``ALLOCATOR_STEADY`` and ``rnw.build`` runs a bulk build in a
+process of its own loaded with ``ALLOCATOR_BULK`` (bench/RESULTS.md, tenth and eleventh sessions).
+``setdefault`` keeps an operator's explicit choice, and ``rnw.build`` then never overrides it.
 """
 
 from __future__ import annotations
 
 import os
+
+ALLOCATOR_VARIABLE = "DUCKDB_JE_MALLOC_CONF"
+ALLOCATOR_STEADY = "dirty_decay_ms:1000,muzzy_decay_ms:1000,background_thread:true"
+ALLOCATOR_BULK = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -22,8 +31,12 @@ DEFAULTS = {
     "PREFECT_UI_ENABLED": "false",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     "DBT_VERSION_CHECK": "false",
-    "DUCKDB_JE_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0",
+    ALLOCATOR_VARIABLE: ALLOCATOR_STEADY,
 }
+
+# Whether this process's allocator setting is rnw's own default (rnw.build may then pick another
+# for a bulk build's process) rather than one the operator or a parent build chose.
+ALLOCATOR_IS_DEFAULT = ALLOCATOR_VARIABLE not in os.environ
 
 for _key, _value in DEFAULTS.items():
     os.environ.setdefault(_key, _value)

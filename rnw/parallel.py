@@ -197,6 +197,15 @@ def start_pool() -> None:
             pool.submit(int)
 
 
+def stop_pool() -> None:
+    """Stop the workers, if any (a bulk build runs in another process, with workers of its own)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
 def prewarm(task: Callable[[], object]) -> None:
     """Hand ``task`` (importable; it should start its work on a thread and return) to each worker
     of a running pool, without waiting. No pool, nothing to warm: the build runs in-process. A

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # freed pages given back at once (rnw.env), a full build's from 1,478 to 1,373 MB, 436 s against
     # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
     duckdb_memory_limit: str = "384MB"
+    # A build with at least this many pages to extract is a bulk build (rnw.build.is_bulk): it runs
+    # in a process of its own whose DuckDB gives freed memory back at once (rnw.env). A nightly's
+    # 1% of a 100k-page archive stays below it; a first load or a large backfill does not.
+    bulk_build_pages: int = 5000
     # dbt's log file (RNW_HOME/logs/dbt.log). Its debug level writes every statement of every node
     # (15,000 lines a nightly, formatted on dbt's main thread). "debug" to diagnose a build.
     dbt_log_level_file: str = "info"
