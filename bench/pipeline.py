@@ -381,6 +381,11 @@ def main() -> int:
     if stage is not None:
         import logging
 
+        if stage in {"first_load", "full_rebuild"}:
+            from rnw.env import use_bulk_allocator
+
+            use_bulk_allocator()  # as `rnw run` on an empty home and `rnw build --full-refresh` do
+
         logging.disable(logging.WARNING)
         print(json.dumps(stages[stage](getattr(args, stage), args.work)))
         return 0

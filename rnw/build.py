@@ -80,12 +80,12 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     """``dbt <command>`` against the configured project; returns a summary, never raises on test failures.
 
     A bulk build (``is_bulk``) runs in a process of its own whose DuckDB loads with
-    ``ALLOCATOR_BULK`` (see ``rnw.env``), unless the operator chose the allocator setting.
+    ``ALLOCATOR_BULK`` (see ``rnw.env``) when this process loaded DuckDB with the steady default.
     """
     extra = list(extra or [])
     settings.export_env()
     with build_lock(settings.home_dir) as lock:
-        if command in {"build", "run"} and env.ALLOCATOR_IS_DEFAULT and is_bulk(settings, extra):
+        if command in {"build", "run"} and env.bulk_builds_need_own_process() and is_bulk(settings, extra):
             return _run_in_bulk_process(settings, command, extra, lock)
         return _run_here(settings, command, extra)
 

@@ -11,14 +11,17 @@ loads, and no setting suits every build:
 - A nightly build of a few new pages pays for giving pages back at once in page faults: its dbt
   build took 22-23 s against 16 s with freed pages kept a second and purged by jemalloc's
   background thread (which also returns an idle process's pages without waiting for an allocation).
-So every process loads DuckDB with ``ALLOCATOR_STEADY`` and ``rnw.build`` runs a bulk build in a
-process of its own loaded with ``ALLOCATOR_BULK`` (bench/RESULTS.md, tenth and eleventh sessions).
-``setdefault`` keeps an operator's explicit choice, and ``rnw.build`` then never overrides it.
+So a process loads DuckDB with ``ALLOCATOR_STEADY`` unless it knows before DuckDB loads that it
+will make a bulk build (``use_bulk_allocator``: ``rnw build`` on an empty home, ``--full-refresh``);
+a bulk build found later (a large backfill) runs in a process of its own loaded with
+``ALLOCATOR_BULK`` (``rnw.build``; bench/RESULTS.md, eleventh session). ``setdefault`` keeps an
+operator's explicit choice, and rnw then never overrides it.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 ALLOCATOR_VARIABLE = "DUCKDB_JE_MALLOC_CONF"
 ALLOCATOR_STEADY = "dirty_decay_ms:1000,muzzy_decay_ms:1000,background_thread:true"
@@ -34,9 +37,22 @@ DEFAULTS = {
     ALLOCATOR_VARIABLE: ALLOCATOR_STEADY,
 }
 
-# Whether this process's allocator setting is rnw's own default (rnw.build may then pick another
-# for a bulk build's process) rather than one the operator or a parent build chose.
-ALLOCATOR_IS_DEFAULT = ALLOCATOR_VARIABLE not in os.environ
+# The allocator setting the operator (or a parent process) chose; None when rnw chooses.
+_CHOSEN_ALLOCATOR = os.environ.get(ALLOCATOR_VARIABLE)
 
 for _key, _value in DEFAULTS.items():
     os.environ.setdefault(_key, _value)
+
+
+def use_bulk_allocator() -> bool:
+    """Have this process load DuckDB with ``ALLOCATOR_BULK``, if DuckDB has not loaded yet and the
+    setting is rnw's to choose; returns whether it did."""
+    if _CHOSEN_ALLOCATOR is None and "duckdb" not in sys.modules:
+        os.environ[ALLOCATOR_VARIABLE] = ALLOCATOR_BULK
+        return True
+    return False
+
+
+def bulk_builds_need_own_process() -> bool:
+    """Whether a bulk build must run in a new process: this one loads DuckDB with rnw's steady default."""
+    return _CHOSEN_ALLOCATOR is None and os.environ.get(ALLOCATOR_VARIABLE) == ALLOCATOR_STEADY

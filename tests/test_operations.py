@@ -333,7 +333,7 @@ def test_a_newer_enricher_version_rewrites_its_marts_even_where_an_article_loses
     monkeypatch.setattr("rnw.topics.score_topics", top_topic_of_odd_lengths)
     # The full refresh below must run here, where the enricher is patched, not as a bulk build in
     # a process of its own.
-    monkeypatch.setattr("rnw.env.ALLOCATOR_IS_DEFAULT", False)
+    monkeypatch.setattr("rnw.env.bulk_builds_need_own_process", lambda: False)
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
