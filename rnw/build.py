@@ -1,8 +1,8 @@
 """Run ``dbt build`` and turn its structured results into a summary.
 
 dbt runs in this process (a nightly's build reuses the warm worker pool and pays no start-up),
-except a bulk build, which runs in a process of its own loaded with DuckDB's bulk allocator setting
-(``rnw.env``). dbt-duckdb needs the build file to itself, so builds are serialised by a file lock:
+except a bulk build asked of a process whose DuckDB loaded with the steady allocator setting: that
+one runs in a process of its own loaded with the bulk setting (``rnw.env``). dbt-duckdb needs the build file to itself, so builds are serialised by a file lock:
 two flows started at once wait for each other instead of failing with "Could not set lock on file".
 """
 

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
     duckdb_memory_limit: str = "384MB"
     # A build with at least this many pages to extract is a bulk build (rnw.build.is_bulk): it runs
-    # in a process of its own whose DuckDB gives freed memory back at once (rnw.env). A nightly's
-    # 1% of a 100k-page archive stays below it; a first load or a large backfill does not.
+    # with DuckDB's bulk allocator setting (rnw.env), in a process of its own when the running one
+    # loaded DuckDB with the steady one. A nightly's 1% of a 100k-page archive stays below it.
     bulk_build_pages: int = 5000
     # dbt's log file (RNW_HOME/logs/dbt.log). Its debug level writes every statement of every node
     # (15,000 lines a nightly, formatted on dbt's main thread). "debug" to diagnose a build.
