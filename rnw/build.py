@@ -2,8 +2,10 @@
 
 dbt runs in this process (a nightly's build reuses the warm worker pool and pays no start-up),
 except a bulk build asked of a process whose DuckDB loaded with the steady allocator setting: that
-one runs in a process of its own loaded with the bulk setting (``rnw.env``). dbt-duckdb needs the build file to itself, so builds are serialised by a file lock:
-two flows started at once wait for each other instead of failing with "Could not set lock on file".
+one runs in a process of its own loaded with the bulk setting (``rnw.env``).
+
+dbt-duckdb needs the build file to itself, so builds are serialised by a file lock: two flows
+started at once wait for each other instead of failing with "Could not set lock on file".
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ class BuildSummary:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     allocator: str = ""
-    """The DuckDB allocator setting the build ran with (``rnw.env``): ``ALLOCATOR_BULK`` when it
-    ran as a bulk build in a process of its own."""
+    """The DuckDB allocator setting the build ran with (``rnw.env``): ``ALLOCATOR_BULK`` for a bulk
+    build, whether its command chose it ahead or the build ran in a process of its own."""
 
 
 @contextmanager

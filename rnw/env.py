@@ -9,7 +9,7 @@ loads, and no setting suits every build:
   buffer cache, freeing and reallocating blocks all the time. Freed pages kept even 250 ms or a
   second took a 100k-page build's process tree to 1,518-1,565 MB; given back at once, 1,373-1,482 MB.
 - A nightly build of a few new pages pays for giving pages back at once in page faults: its dbt
-  build took 22-23 s against 16 s with freed pages kept a second and purged by jemalloc's
+  build took 22-23 s against 16-18 s with freed pages kept a second and purged by jemalloc's
   background thread (which also returns an idle process's pages without waiting for an allocation).
 So a process loads DuckDB with ``ALLOCATOR_STEADY`` unless it knows before DuckDB loads that it
 will make a bulk build (``use_bulk_allocator``: ``rnw build`` on an empty home, ``--full-refresh``);
