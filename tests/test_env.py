@@ -33,8 +33,9 @@ print(json.dumps(seen))
 
 @pytest.mark.parametrize("entry_point", ["rnw.cli", "flows.nightly", "rnw.build"])
 def test_entry_points_configure_duckdbs_allocator_before_it_loads(entry_point: str) -> None:
-    """jemalloc reads its setting once, when DuckDB loads: set later it does nothing. At 100k pages
-    the default (freed pages kept ten seconds) held some 400 MB more in the dbt process."""
+    """jemalloc reads its setting once, when DuckDB loads: set later it does nothing, and the
+    process would run with DuckDB's own default (which held some 400 MB more in a 100k build)
+    instead of rnw's steady setting. rnw.build loads DuckDB itself (through rnw.parallel)."""
     env = {k: v for k, v in os.environ.items() if k != "DUCKDB_JE_MALLOC_CONF"}
     result = subprocess.run(
         [sys.executable, "-c", _ENTRY_POINT_LOADS_DUCKDB, entry_point],
