@@ -146,6 +146,24 @@ def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None
     assert {"page_id", "uri", "byte_size", "fetched_at"} <= page_columns
 
 
+def test_the_warehouse_compresses_text_and_the_working_files_keep_the_default_format(home: Path) -> None:
+    """The published file is copied at every publish, so it is written in the storage format that
+    compresses text (ZSTD, DuckDB 1.2 or newer reads it); the raw store and the build file, read a
+    few rows at a time, keep DuckDB's default."""
+
+    def storage_version(name: str) -> str:
+        with duckdb.connect(str(home / name), read_only=True) as con:
+            [(tags,)] = con.sql("SELECT tags FROM duckdb_databases() WHERE NOT internal").fetchall()
+        return tags["storage_version"]
+
+    assert storage_version("warehouse.duckdb") == storage_version("build_marts.duckdb") == "v1.2.0+"
+    assert storage_version("raw.duckdb") == storage_version("build.duckdb") == "v1.0.0+"
+    compressions = {
+        c for (c,) in query(home, "SELECT compression FROM pragma_storage_info('marts.dim_articles')")
+    }
+    assert "ZSTD" in compressions or "DICT_FSST" in compressions, compressions
+
+
 def test_ingest_and_build_again_change_nothing(home: Path) -> None:
     before = snapshot(home)
     assert rnw(home, "ingest", str(SAMPLE), "--source", "sample").exit_code == 0
