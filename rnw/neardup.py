@@ -391,6 +391,30 @@ def cluster_pairs(
     return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
 
 
+def recluster(
+    signatures: pa.Table, pairs: pa.Table, seeds: set[str], texts_of: Callable[[list[str]], dict[str, str]]
+) -> pa.Table:
+    """``cluster_pairs``' rows for the clusters that hold a ``seeds`` body, and for no other.
+
+    An incremental build's seeds are the bodies that arrived and the members left in each cluster
+    that lost one. Pairs change only around the bodies a build places (``plan_increment``), and
+    those are among the seeds, so every other cluster is as stored.
+    """
+    present = set(signatures.column("body_hash").to_pylist())
+    groups = _UnionFind()
+    joined = pairs.filter(pc.equal(pairs.column("row_kind"), PAIR))
+    for a, b in zip(
+        joined.column("body_hash").to_pylist(), joined.column("other_hash").to_pylist(), strict=True
+    ):
+        if a in present and b in present:
+            groups.union(a, b)
+    roots = {groups.find(h) for h in seeds & present}
+    touched = pa.array(
+        [groups.find(h) in roots for h in signatures.column("body_hash").to_pylist()], pa.bool_()
+    )
+    return cluster_pairs(signatures.filter(touched), pairs, texts_of)
+
+
 def cluster(texts: Iterable[Text], threshold: float = DEFAULT_THRESHOLD) -> pa.Table:
     """Cluster texts held in memory (signatures computed on the spot, every text new)."""
     by_hash = {t.body_hash: t.body_text for t in texts}

@@ -20,6 +20,7 @@ from rnw.neardup import (
     jaccard,
     place_bodies,
     place_new_bodies,
+    recluster,
     shingles,
     signature_rows,
 )
@@ -159,6 +160,45 @@ def test_bodies_that_disappear_and_return_give_the_clusters_of_a_full_build(bodi
             present = {h: pool[h] for h in hashes if rng.random() < 0.6}
             stored = build(stored, present)
             assert clusters_of(stored, present) == clusters_of(build(NO_PAIRS, present), present), seed
+
+
+def recluster_build(clusters: pa.Table, pairs: pa.Table, present: dict[str, str]) -> pa.Table:
+    """The int_article_clusters model's incremental path: seeds from the stored clusters, the rows
+    of the clusters they touch replace stored rows, rows of bodies gone are deleted."""
+    stored = dict(zip(clusters.column("body_hash").to_pylist(), clusters.column("cluster_hash").to_pylist()))
+    gone = set(stored) - set(present)
+    lost = {stored[h] for h in gone}
+    seeds = (set(present) - set(stored)) | {h for h, c in stored.items() if c in lost and h in present}
+    signatures = signature_rows(Text(h, t) for h, t in present.items())
+    rows = recluster(signatures, pairs, seeds, lambda wanted: {h: present[h] for h in wanted})
+    assert set(rows.column("body_hash").to_pylist()) <= set(present)
+    replaced = gone | set(rows.column("body_hash").to_pylist())
+    kept = pc.invert(pc.is_in(clusters.column("body_hash"), pa.array(sorted(replaced), pa.string())))
+    return pa.concat_tables([clusters.filter(kept), rows]).sort_by("body_hash")
+
+
+def test_clusters_kept_up_to_date_equal_those_made_whole(bodies: list[str]) -> None:
+    """Bodies arrive, vanish and return over several builds; clustering again only the clusters
+    that gained or lost a body gives, each time, the clusters made from every body present (and
+    leaves most clusters alone when few bodies arrive)."""
+    pool = {fold_key(t): t for t in variants(bodies[0], 5) + variants(bodies[2], 4) + [bodies[2][:300]]}
+    hashes = sorted(pool)
+    for seed in range(12):
+        rng = random.Random(seed)
+        pairs, clusters = NO_PAIRS, clusters_of(NO_PAIRS, {})
+        for _ in range(5):
+            present = {h: pool[h] for h in hashes if rng.random() < 0.6}
+            pairs = build(pairs, present)
+            clusters = recluster_build(clusters, pairs, present)
+            assert clusters == clusters_of(pairs, present), seed
+    one_more = {fold_key(t): t for t in variants(bodies[2], 3)}
+    settled = {**{fold_key(t): t for t in variants(bodies[0], 5)}, **one_more}
+    pairs = build(NO_PAIRS, settled)
+    signatures = signature_rows(Text(h, t) for h, t in settled.items())
+    touched = recluster(
+        signatures, pairs, {next(iter(one_more))}, lambda wanted: {h: settled[h] for h in wanted}
+    )
+    assert set(touched.column("body_hash").to_pylist()) == set(one_more)
 
 
 def test_a_new_body_reads_only_the_signatures_that_share_a_band_with_it(bodies: list[str]) -> None:
