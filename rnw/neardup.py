@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasketch import MinHash, MinHashLSH
 
+from rnw.incremental import rows_by_key
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -40,6 +42,9 @@ _FRESH_VIEW = "rnw_fresh_bodies"
 _DROP = re.compile(r"[\s\W_]+")
 _MULTIPLIER = np.uint64(1_000_003)
 _MASK32 = np.uint64(0xFFFFFFFF)
+
+# The text of one copy of each body (copies differ in white space and width only).
+ONE_COPY_PER_BODY = "DISTINCT ON (body_hash) body_hash, body_text"
 
 OUTPUT_SCHEMA = pa.schema(
     [("body_hash", pa.string()), ("cluster_hash", pa.string()), ("similarity", pa.float64())]
@@ -434,13 +439,15 @@ def signature_batches(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     )
 
 
-def body_texts(extracted: duckdb.DuckDBPyRelation) -> Callable[[list[str]], dict[str, str]]:
-    """``texts_of`` for the dbt models: bodies read back from ``int_articles_extracted`` by hash."""
+def body_texts(
+    session: duckdb.DuckDBPyConnection, extracted: duckdb.DuckDBPyRelation
+) -> Callable[[list[str]], dict[str, str]]:
+    """``texts_of`` for the dbt models: bodies read back from ``int_articles_extracted`` by hash
+    (``rows_by_key``: a nightly's few bodies without reading every body's text)."""
 
     def texts_of(body_hashes: list[str]) -> dict[str, str]:
-        wanted = ", ".join(f"'{h}'" for h in body_hashes)  # sha256 hex: safe to inline
-        rows = extracted.filter(f"body_hash IN ({wanted})").aggregate("body_hash, any_value(body_text)")
-        return dict(rows.fetchall())
+        rows = rows_by_key(session, extracted, "body_hash", body_hashes, ONE_COPY_PER_BODY)
+        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
 
     return texts_of
 

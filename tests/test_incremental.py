@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 import rnw.incremental
-from rnw.incremental import pending
+from rnw.incremental import pending, rowid_ranges, rows_by_key, whole_table
 
 
 @pytest.fixture
@@ -39,6 +39,39 @@ def test_nothing_pending_gives_no_rows_and_keeps_the_columns(con: duckdb.DuckDBP
     rows = pending(con.table("pages"), "page_id", "SELECT page_id FROM pages")
     assert rows.fetchall() == []
     assert rows.columns == ["page_id", "page_text"]
+
+
+def test_rows_by_key_reads_the_rows_of_the_keys_whichever_way(con: duckdb.DuckDBPyConnection) -> None:
+    """The rowid path (a whole table, as dbt.ref gives it) and the plain filter (anything else)
+    return the same rows, also after deletes leave gaps in the rowids and for keys that are absent,
+    repeated or need quoting."""
+    con.execute("DELETE FROM pages WHERE page_id IN ('p7', 'p8', 'p200')")
+    con.execute("INSERT INTO pages SELECT page_id, 'again' FROM pages WHERE page_id IN ('p3', 'p400')")
+    keys = ["p3", "p7", "p199", "p201", "p400", "p400", "missing", "it's"]
+    expected = sorted(
+        con.execute(
+            "SELECT page_id, page_text FROM pages WHERE list_contains(?, page_id)", [sorted(set(keys))]
+        ).fetchall()
+    )
+    table = con.query('select * from "t"."main"."pages"')  # what dbt.ref hands a Python model
+    assert whole_table(table) == "t.main.pages"
+    assert whole_table(table.project("page_id, page_text")) is None
+    for relation in (table, table.filter("true")):
+        rows = rows_by_key(con, relation, "page_id", keys, "page_id, page_text")
+        assert sorted(zip(*rows.to_pydict().values(), strict=True)) == expected
+        distinct = rows_by_key(con, relation, "page_id", keys, "DISTINCT ON (page_id) page_id")
+        assert sorted(distinct.column(0).to_pylist()) == sorted({k for k, _ in expected})
+        assert rows_by_key(con, relation, "page_id", [], "page_id").num_rows == 0
+    assert len(expected) == 7
+
+
+def test_rowid_ranges_cover_every_rowid_in_at_most_the_allowed_ranges() -> None:
+    assert rowid_ranges([5, 1, 3, 20_000, 20_001, 3]) == [(1, 5), (20_000, 20_001)]
+    spread = list(range(0, 1_000_000, 10_000)) + [999_999]
+    ranges = rowid_ranges(spread, most=8)
+    assert len(ranges) <= 8
+    assert all(any(a <= r <= b for a, b in ranges) for r in spread)
+    assert rowid_ranges([]) == []
 
 
 def test_sql_models_list_keys_up_to_the_same_threshold() -> None:

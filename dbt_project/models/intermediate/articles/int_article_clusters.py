@@ -38,7 +38,7 @@ def model(dbt, session):
     paired = present.join(ends, "body_hash", how="semi").to_arrow_table()
     alone = present.join(ends, "body_hash", how="anti")
     if not dbt.is_incremental:
-        clustered = cluster_pairs(paired, pairs.to_arrow_table(), body_texts(extracted))
+        clustered = cluster_pairs(paired, pairs.to_arrow_table(), body_texts(session, extracted))
         return session.from_arrow(clustered).union(
             alone.project("body_hash, body_hash AS cluster_hash, 1.0::DOUBLE AS similarity")
         )
@@ -53,7 +53,7 @@ def model(dbt, session):
         .union(left_behind.project("body_hash"))
     )
     seeded = {h for (h,) in seeds.fetchall()}
-    clustered = recluster(paired, pairs.to_arrow_table(), seeded, body_texts(extracted))
+    clustered = recluster(paired, pairs.to_arrow_table(), seeded, body_texts(session, extracted))
     return (
         session.from_arrow(clustered)
         .union(

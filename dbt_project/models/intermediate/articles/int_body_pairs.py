@@ -22,4 +22,6 @@ def model(dbt, session):
         ).to_arrow_table()
     else:
         stored = NO_PAIRS
-    return place_new_bodies(session, signatures, stored.cast(PAIR_SCHEMA), body_texts(extracted), threshold)
+    return place_new_bodies(
+        session, signatures, stored.cast(PAIR_SCHEMA), body_texts(session, extracted), threshold
+    )

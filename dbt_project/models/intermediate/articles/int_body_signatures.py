@@ -1,19 +1,30 @@
 """MinHash signature of each distinct article body (Python: rnw.neardup).
 
 Incremental on body_hash: a body is read and hashed once, ever; clustering then works on the
-stored signatures.
+stored signatures. A nightly's few new bodies are read by rowid ranges (rnw.incremental.rows_by_key):
+listed by key, DuckDB read every stored body's text to find them.
 """
 
-from rnw.incremental import pending
-from rnw.neardup import SIGNATURE_SCHEMA, signature_batches
+from rnw.incremental import pending_keys, rows_by_key
+from rnw.neardup import ONE_COPY_PER_BODY, SIGNATURE_SCHEMA, signature_batches
 from rnw.parallel import map_batches, spill
+
+# Up to this many new bodies are read at once (about 7 KB of text each); more stream.
+READ_AT_ONCE = 5000
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="body_hash")
     extracted = dbt.ref("int_articles_extracted")
     if dbt.is_incremental:
-        extracted = pending(extracted, "body_hash", f"SELECT body_hash FROM {dbt.this}")
+        keys = pending_keys(extracted, "body_hash", f"SELECT body_hash FROM {dbt.this}")
+        if keys is not None and len(keys) <= READ_AT_ONCE:
+            bodies = rows_by_key(session, extracted, "body_hash", keys, ONE_COPY_PER_BODY)
+            return spill(
+                session,
+                map_batches(signature_batches, bodies.to_batches(1000), SIGNATURE_SCHEMA, task_rows=250),
+            )
+        extracted = extracted.filter(f"body_hash NOT IN (SELECT body_hash FROM {dbt.this})")
     # One occurrence per body, chosen on the small columns and joined back for its text: grouping
     # the text itself (any_value) held every body in the aggregate, which ran out of 512 MB at 100k.
     first = extracted.aggregate("body_hash, min(occurrence_id) AS occurrence_id", "body_hash")
