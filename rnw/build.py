@@ -96,7 +96,7 @@ def is_bulk(settings: Settings, extra: list[str]) -> bool:
     """Whether a build will stream the whole archive, or a large part of it, through DuckDB: a
     build from nothing, a full refresh, or at least ``bulk_build_pages`` pages still to extract
     (a large backfill, a new extractor version)."""
-    if "--full-refresh" in extra or not settings.build_db.exists() or _layout_is_stale(settings):
+    if settings.builds_everything("--full-refresh" in extra) or _layout_is_stale(settings):
         return True
     return _pages_to_extract(settings) >= settings.bulk_build_pages
 

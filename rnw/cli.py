@@ -81,7 +81,7 @@ def _bulk_build_ahead(full_refresh: bool = False) -> None:
     DuckDB loads: it loads DuckDB with the bulk allocator and builds in this process. Left to find
     out later, the build would run in a process of its own beside this one, which held 209 MB
     (PSS) through a 100k-page first load's build."""
-    if full_refresh or not get_settings().build_db.exists():
+    if get_settings().builds_everything(full_refresh):
         _env.use_bulk_allocator()
 
 

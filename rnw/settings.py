@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     def warehouse_db(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
 
+    def builds_everything(self, full_refresh: bool) -> bool:
+        """Whether a build makes every table from the raw store: asked to, or no build file yet.
+        Known without DuckDB, so a command can choose DuckDB's allocator before it loads (rnw.env)."""
+        return full_refresh or not self.build_db.exists()
+
     def fetch_settings(self) -> FetchSettings:
         """Imported lazily: the fetcher pulls in requests, which commands that don't fetch never need."""
         from scrapers.fetch import FetchSettings

@@ -47,12 +47,13 @@ def model(dbt, session):
     left_behind = stored.join(gone.project("cluster_hash"), "cluster_hash", how="semi").join(
         present, "body_hash", how="semi"
     )
-    seeds = (
+    seeds = session.from_arrow(  # read once: recluster wants them in Python, `alone` in DuckDB
         present.join(stored, "body_hash", how="anti")
         .project("body_hash")
         .union(left_behind.project("body_hash"))
+        .to_arrow_table()
     )
-    seeded = {h for (h,) in seeds.fetchall()}
+    seeded = set(seeds.to_arrow_table().column("body_hash").to_pylist())
     clustered = recluster(paired, pairs.to_arrow_table(), seeded, body_texts(session, extracted))
     return (
         session.from_arrow(clustered)

@@ -19,11 +19,8 @@ def model(dbt, session):
     if dbt.is_incremental:
         keys = pending_keys(extracted, "body_hash", f"SELECT body_hash FROM {dbt.this}")
         if keys is not None and len(keys) <= READ_AT_ONCE:
-            bodies = rows_by_key(session, extracted, "body_hash", keys, ONE_COPY_PER_BODY)
-            return spill(
-                session,
-                map_batches(signature_batches, bodies.to_batches(1000), SIGNATURE_SCHEMA, task_rows=250),
-            )
+            batches = rows_by_key(session, extracted, "body_hash", keys, ONE_COPY_PER_BODY).to_batches(1000)
+            return spill(session, map_batches(signature_batches, batches, SIGNATURE_SCHEMA, task_rows=250))
         extracted = extracted.filter(f"body_hash NOT IN (SELECT body_hash FROM {dbt.this})")
     # One occurrence per body, chosen on the small columns and joined back for its text: grouping
     # the text itself (any_value) held every body in the aggregate, which ran out of 512 MB at 100k.
@@ -31,6 +28,5 @@ def model(dbt, session):
     bodies = extracted.join(
         first.project("occurrence_id").set_alias("first"), "occurrence_id", how="semi"
     ).project("body_hash, body_text")
-    return spill(
-        session, map_batches(signature_batches, bodies.to_arrow_reader(1000), SIGNATURE_SCHEMA, task_rows=250)
-    )
+    batches = bodies.to_arrow_reader(1000)
+    return spill(session, map_batches(signature_batches, batches, SIGNATURE_SCHEMA, task_rows=250))
