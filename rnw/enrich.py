@@ -11,10 +11,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from rnw.incremental import pending_rows
+
+if TYPE_CHECKING:
+    import duckdb
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGIONS_VERSION = "regions-2"
@@ -288,6 +294,17 @@ def topics(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     return pa.Table.from_pylist(out, schema=TOPICS_SCHEMA)
 
 
-def up_to_date(this: object, version: str) -> str:
-    """SQL for the article ids an incremental model already holds from enricher ``version``."""
-    return f"SELECT article_id FROM {this} WHERE enricher_version = '{version}'"
+def unenriched(
+    dbt: Any,
+    session: duckdb.DuckDBPyConnection,
+    articles: duckdb.DuckDBPyRelation,
+    columns: str,
+    version: str,
+) -> duckdb.DuckDBPyRelation:
+    """The ``columns`` of the canonical ``articles`` (int_articles_canonical) an enricher model of
+    ``version`` has to process: all on a full build, else those it holds from no or another version,
+    read by the rowids the view passes on (a nightly's few articles, not every body's text)."""
+    if not dbt.is_incremental:
+        return articles.project(columns)
+    done = f"SELECT article_id FROM {dbt.this} WHERE enricher_version = '{version}'"
+    return pending_rows(session, articles, "article_id", done, columns, rowid="deduplicated_rowid")

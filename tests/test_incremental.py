@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 import rnw.incremental
-from rnw.incremental import pending, rowid_ranges, rows_by_key, whole_table
+from rnw.incremental import pending, pending_rows, rowid_ranges, rows_by_key, whole_table
 
 
 @pytest.fixture
@@ -65,6 +65,24 @@ def test_rows_by_key_reads_the_rows_of_the_keys_whichever_way(con: duckdb.DuckDB
     assert len(expected) == 7
 
 
+def test_pending_rows_read_through_a_view_that_passes_on_its_tables_rowid(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An enricher's input (int_articles_canonical) is a view: read by the rowid it passes on, or
+    by the plain filter above MAX_LISTED_KEYS, its pending rows are those of the anti-join."""
+    con.execute("CREATE VIEW kept AS SELECT *, rowid AS pages_rowid FROM pages WHERE page_id <> 'p4'")
+    view = con.query('select * from "t"."main"."kept"')
+    done = "SELECT page_id FROM pages WHERE page_id NOT IN ('p3', 'p4', 'p499', 'it''s')"  # a few, far apart
+    expected = sorted(
+        con.sql(f"SELECT page_id, page_text FROM kept WHERE page_id NOT IN ({done})").fetchall()
+    )
+    by_rowid = pending_rows(con, view, "page_id", done, "page_id, page_text", rowid="pages_rowid")
+    monkeypatch.setattr(rnw.incremental, "MAX_LISTED_KEYS", 2)
+    plain = pending_rows(con, view, "page_id", done, "page_id, page_text", rowid="pages_rowid")
+    assert sorted(by_rowid.fetchall()) == sorted(plain.fetchall()) == expected
+    assert [k for k, _ in expected] == ["it's", "p3", "p499"]
+
+
 def test_rowid_ranges_cover_every_rowid_in_at_most_the_allowed_ranges() -> None:
     assert rowid_ranges([5, 1, 3, 20_000, 20_001, 3]) == [(1, 5), (20_000, 20_001)]
     spread = list(range(0, 1_000_000, 10_000)) + [999_999]
@@ -74,14 +92,17 @@ def test_rowid_ranges_cover_every_rowid_in_at_most_the_allowed_ranges() -> None:
     assert rowid_ranges([]) == []
 
 
-def test_sql_models_list_keys_up_to_the_same_threshold() -> None:
-    """The dbt macro listed_keys and rnw.incremental.pending switch to a subquery at one number."""
+def test_sql_models_list_keys_and_read_rowid_ranges_by_the_same_numbers() -> None:
+    """The dbt macros listed_keys and rows_by_key switch to a subquery at the number
+    rnw.incremental.pending does, and cut rowid ranges as rnw.incremental.rowid_ranges does."""
     import yaml
 
     from rnw.settings import REPO_ROOT
 
     project = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["vars"]["max_listed_keys"] == rnw.incremental.MAX_LISTED_KEYS
+    assert project["vars"]["rowid_range_gap"] == rnw.incremental.RANGE_GAP
+    assert project["vars"]["most_rowid_ranges"] == rnw.incremental.MOST_RANGES
 
 
 def test_reference_data_counts_as_built_until_its_definition_changes(
@@ -122,3 +143,86 @@ def test_reference_data_counts_as_built_until_its_definition_changes(
     seed = next((project / "seeds").rglob("*.csv"))
     seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert reference().digest not in {first.digest, edited.digest}
+
+
+def test_rows_by_key_macro_reads_rowid_ranges_and_survives_renumbered_rows(tmp_path: Path) -> None:
+    """The dbt macro rows_by_key, compiled by real dbt against a real table: it reads the listed
+    rows within the ranges rnw.incremental.rowid_ranges cuts, and its SQL still returns exactly
+    those rows after a checkpoint renumbered the table (as one may between dbt's compile-time lookup
+    and the model's query), where the ranges alone would miss them."""
+    import re
+
+    import yaml
+    from dbt.cli.main import dbtRunner
+
+    from rnw.build import _release_duckdb
+    from rnw.settings import REPO_ROOT
+
+    db = tmp_path / "probe.duckdb"
+    wanted = [f"p{i}" for i in (*range(299_700, 300_000), 5, 120_000, 170_001)] + ["it's", "absent"]
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE pages AS SELECT 'p' || i AS page_id, i, repeat('正文', 20) AS page_text FROM range(300000) t(i)"
+        )
+        con.execute("INSERT INTO pages VALUES ('it''s', -1, 'a key that needs quoting')")
+        con.execute("CREATE TABLE wanted AS SELECT unnest(?) AS page_id", [wanted])
+        rowids = [
+            r
+            for (r,) in con.execute(
+                "SELECT rowid FROM pages WHERE list_contains(?, page_id)", [wanted]
+            ).fetchall()
+        ]
+        expected = sorted(
+            con.execute("SELECT * FROM pages WHERE list_contains(?, page_id)", [wanted]).fetchall()
+        )
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO_ROOT / "dbt_project" / "macros", project / "macros")
+    (project / "models").mkdir()
+    (project / "models" / "picked.sql").write_text(
+        "{{ rows_by_key('main.pages', 'page_id', 'select page_id from main.wanted') }}\n", encoding="utf-8"
+    )
+    variables = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))[
+        "vars"
+    ]
+    (project / "dbt_project.yml").write_text(
+        yaml.safe_dump(
+            {"name": "probe", "version": "1.0", "config-version": 2, "profile": "probe", "vars": variables}
+        ),
+        encoding="utf-8",
+    )
+    (project / "profiles.yml").write_text(
+        yaml.safe_dump(
+            {"probe": {"target": "t", "outputs": {"t": {"type": "duckdb", "path": str(db), "threads": 1}}}}
+        ),
+        encoding="utf-8",
+    )
+    try:
+        result = dbtRunner().invoke(
+            [
+                "compile",
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project),
+                "--select",
+                "picked",
+                "--quiet",
+            ]
+        )
+    finally:
+        _release_duckdb()
+    assert result.success, result.exception
+    sql = (project / "target" / "compiled" / "probe" / "models" / "picked.sql").read_text(encoding="utf-8")
+    ranges = [(int(a), int(b)) for a, b in re.findall(r"rowid between (\d+) and (\d+)", sql)]
+    assert ranges == rowid_ranges(rowids), "the SQL twin cuts the ranges the Python one does"
+    [ranged_only] = re.findall(r"with ranged as materialized \((.*?)\),\s+renumbered as", sql, re.DOTALL)
+
+    with duckdb.connect(str(db)) as con:
+        assert sorted(con.sql(sql).fetchall()) == expected
+        assert len(con.sql(ranged_only).fetchall()) == len(expected)
+        con.execute("DELETE FROM pages WHERE i < 290000 AND NOT list_contains(?, page_id)", [wanted])
+        con.execute("CHECKPOINT")  # vacuums the deletes: the rows after them get new rowids
+        assert len(con.sql(ranged_only).fetchall()) < len(expected), "the ranges now miss rows"
+        assert sorted(con.sql(sql).fetchall()) == expected
+    assert len(expected) == 304

@@ -7,7 +7,7 @@
     Publish drops the ledger schema from the analysts' copy.
 
     The ledger also says which articles' rows the tests have checked (verified): tests that check
-    rows one article at a time (unverified_articles) then read only what a build added, since
+    rows one article at a time (unverified_rows) then read only what a build added, since
     the rows of an article never change while its input version stays the same.
 -#}
 
@@ -96,14 +96,14 @@
 {% endmacro %}
 
 
-{% macro unverified_articles(column, model) %}
-    {#- A test's filter on ``column`` (an article_id) to the articles of per-article mart ``model``
-        whose rows no build's tests have passed yet (listed_keys: put it on the table whose text
-        the test reads); every article with var('verify_all'). -#}
+{% macro unverified_rows(relation, model) %}
+    {#- A test's input: the rows of ``relation`` (keyed by article_id) of the articles of per-article
+        mart ``model`` whose rows no build's tests have passed yet, read by rowid ranges
+        (rows_by_key); every row with var('verify_all'). -#}
     {%- if var('verify_all', false) -%}
-        {{ return('true') }}
+        {{ return('select * from ' ~ relation) }}
     {%- endif -%}
-    {{ return(listed_keys(column, "select article_id from " ~ article_ledger(ref(model).database)
+    {{ return(rows_by_key(relation, 'article_id', "select article_id from " ~ article_ledger(ref(model).database)
         ~ " where model = '" ~ model ~ "' and not verified")) }}
 {% endmacro %}
 

@@ -1,8 +1,11 @@
 -- Provenance contract: every observation's offsets slice dim_articles.body_text to text that
 -- contains the number as written. Checks the articles no build has verified yet (the rows of an
 -- article never change while its input does not; verify_all=true checks every article).
+with articles as (
+    {{ unverified_rows(ref('dim_articles'), 'fct_indicator_observations') }}
+)
+
 select o.observation_id
 from {{ ref('fct_indicator_observations') }} as o
-inner join {{ ref('dim_articles') }} as a using (article_id)
-where {{ unverified_articles('a.article_id', 'fct_indicator_observations') }}
-    and strpos(substr(a.body_text, o.char_start + 1, o.char_end - o.char_start), o.value_text) = 0
+inner join articles as a using (article_id)
+where strpos(substr(a.body_text, o.char_start + 1, o.char_end - o.char_start), o.value_text) = 0

@@ -17,15 +17,14 @@
 ) }}
 
 {% if is_incremental() %}
-    {% set touched = listed_keys('occurrence_id', touched_occurrences(
+    {% set touched = rows_by_key(ref('int_articles_extracted'), 'occurrence_id', touched_occurrences(
         ref('int_articles_extracted'), ref('int_article_clusters'), this)) %}
 {% else %}
-    {% set touched = 'true' %}
+    {% set touched = 'select * from ' ~ ref('int_articles_extracted') %}
 {% endif %}
 
 with occurrences as (
-    select * from {{ ref('int_articles_extracted') }}
-    where {{ touched }}
+    {{ touched }}
 ),
 
 clusters as (

@@ -16,14 +16,19 @@
 ) }}
 
 {% if is_incremental() %}
-    {% set pending_pages = listed_keys('page_id', "
-        select pages.page_id from " ~ ref('int_pages_extracted') ~ " as pages
+    {% set pending_sql %}
+        select pages.page_id from {{ ref('int_pages_extracted') }} as pages
         where not exists (
-            select 1 from " ~ this ~ " as done
+            select 1 from {{ this }} as done
             where done.page_id = pages.page_id and done.extractor_version = pages.extractor_version
-        )") %}
+        )
+    {% endset %}
+    {#- Raw pages are looked up in the raw store's primary-key index, extractions by rowid. #}
+    {% set pending_pages = listed_keys('page_id', pending_sql) %}
+    {% set pending_extractions = rows_by_key(ref('int_pages_extracted'), 'page_id', pending_sql) %}
 {% else %}
     {% set pending_pages = 'true' %}
+    {% set pending_extractions = 'select * from ' ~ ref('int_pages_extracted') %}
 {% endif %}
 
 with pages as (
@@ -33,8 +38,7 @@ with pages as (
 
 extracted as (
     select page_id, extractor_version, unnest(articles) as article
-    from {{ ref('int_pages_extracted') }}
-    where {{ pending_pages }}
+    from ({{ pending_extractions }})
 ),
 
 flattened as (

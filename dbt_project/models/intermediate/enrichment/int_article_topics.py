@@ -3,14 +3,17 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, topics, up_to_date
-from rnw.incremental import pending
+from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, topics, unenriched
 from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="article_id")
-    articles = dbt.ref("int_articles_canonical").project("article_id, body_text, sections_json")
-    if dbt.is_incremental:
-        articles = pending(articles, "article_id", up_to_date(dbt.this, TOPICS_VERSION))
+    articles = unenriched(
+        dbt,
+        session,
+        dbt.ref("int_articles_canonical"),
+        "article_id, body_text, sections_json",
+        TOPICS_VERSION,
+    )
     return spill(session, map_batches(topics, articles.to_arrow_reader(500), TOPICS_SCHEMA))

@@ -26,17 +26,16 @@
             on first_seen.article_id = canonical.article_id and first_seen.is_first
         where canonical.is_canonical
     {% endset %}
-    {% set changed = listed_keys('article_id', "select article_id from (" ~ signature ~ "
+    {% set changed = rows_by_key(ref('int_articles_deduplicated'), 'article_id', "select article_id from (" ~ signature ~ "
         except
         select article_id, canonical_occurrence_id, extractor_version, occurrence_count, first_seen_at, canonical_uri
         from " ~ this ~ ")") %}
 {% else %}
-    {% set changed = 'true' %}
+    {% set changed = 'select * from ' ~ ref('int_articles_deduplicated') %}
 {% endif %}
 
 with occurrences as (
-    select * from {{ ref('int_articles_deduplicated') }}
-    where {{ changed }}
+    {{ changed }}
 ),
 
 canonical as (
