@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # Above this many pending keys (a new extractor or enricher version redoes everything) the whole
 # table is read anyway, and a long literal list would only cost parsing.
 MAX_LISTED_KEYS = 20_000
+# Up to this many pending keys' rows are read into memory at once (bodies are about 7 KB of text
+# each); more stream through the plain filter, which reads every row's text once anyway.
+READ_AT_ONCE = 5_000
 # Rowids closer than this (a few of DuckDB's 2,048-row vectors) are read as one range, and a lookup
 # reads at most MOST_RANGES ranges (the closest are joined first).
 RANGE_GAP = 8_192
@@ -65,10 +68,10 @@ def pending_rows(
     rowid: str = "rowid",
 ) -> duckdb.DuckDBPyRelation:
     """``SELECT columns`` over the rows of ``relation`` whose ``key`` the SQL query ``done`` does not
-    return: ``pending`` for a model that reads few rows of a large table of text (read by
-    ``rows_by_key``, at once, so at most MAX_LISTED_KEYS keys' rows are held)."""
+    return: ``pending`` for a model that reads few rows of a large table of text (read at once by
+    ``rows_by_key`` up to READ_AT_ONCE keys, streamed above)."""
     keys = pending_keys(relation, key, done)
-    if keys is None:
+    if keys is None or len(keys) > READ_AT_ONCE:
         return relation.filter(f"{key} NOT IN ({done})").project(columns)
     return session.from_arrow(rows_by_key(session, relation, key, keys, columns, rowid))
 

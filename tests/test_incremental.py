@@ -69,7 +69,8 @@ def test_pending_rows_read_through_a_view_that_passes_on_its_tables_rowid(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An enricher's input (int_articles_canonical) is a view: read by the rowid it passes on, or
-    by the plain filter above MAX_LISTED_KEYS, its pending rows are those of the anti-join."""
+    streamed through the plain filter above READ_AT_ONCE (or MAX_LISTED_KEYS), its pending rows
+    are those of the anti-join."""
     con.execute("CREATE VIEW kept AS SELECT *, rowid AS pages_rowid FROM pages WHERE page_id <> 'p4'")
     view = con.query('select * from "t"."main"."kept"')
     done = "SELECT page_id FROM pages WHERE page_id NOT IN ('p3', 'p4', 'p499', 'it''s')"  # a few, far apart
@@ -77,9 +78,11 @@ def test_pending_rows_read_through_a_view_that_passes_on_its_tables_rowid(
         con.sql(f"SELECT page_id, page_text FROM kept WHERE page_id NOT IN ({done})").fetchall()
     )
     by_rowid = pending_rows(con, view, "page_id", done, "page_id, page_text", rowid="pages_rowid")
+    monkeypatch.setattr(rnw.incremental, "READ_AT_ONCE", 2)
+    streamed = pending_rows(con, view, "page_id", done, "page_id, page_text", rowid="pages_rowid")
     monkeypatch.setattr(rnw.incremental, "MAX_LISTED_KEYS", 2)
     plain = pending_rows(con, view, "page_id", done, "page_id, page_text", rowid="pages_rowid")
-    assert sorted(by_rowid.fetchall()) == sorted(plain.fetchall()) == expected
+    assert sorted(by_rowid.fetchall()) == sorted(streamed.fetchall()) == sorted(plain.fetchall()) == expected
     assert [k for k, _ in expected] == ["it's", "p3", "p499"]
 
 

@@ -5,12 +5,9 @@ stored signatures. A nightly's few new bodies are read by rowid ranges (rnw.incr
 listed by key, DuckDB read every stored body's text to find them.
 """
 
-from rnw.incremental import pending_keys, rows_by_key
+from rnw.incremental import READ_AT_ONCE, pending_keys, rows_by_key
 from rnw.neardup import ONE_COPY_PER_BODY, SIGNATURE_SCHEMA, signature_batches
 from rnw.parallel import map_batches, spill
-
-# Up to this many new bodies are read at once (about 7 KB of text each); more stream.
-READ_AT_ONCE = 5000
 
 
 def model(dbt, session):
