@@ -272,10 +272,29 @@ def test_second_run_fails_at_once_and_a_killed_runs_lock_is_cleared(
         assert note is not None and f"pid {holder.pid}" in note
 
 
-def _run_cli(home: Path, url: str) -> subprocess.Popen:
+# Run in the victim before the CLI: its publish stops itself once the new warehouse file is written
+# and flushed, just before the rename. The window between copy and rename lasts a fraction of a
+# second on the examples, too short for a poll to catch reliably on a busy machine.
+STOP_BEFORE_RENAME = """
+import os, signal, sys
+import rnw.publish
+flush = rnw.publish._fsync
+def flush_then_stop(path):
+    flush(path)
+    if ".tmp-" in path.name:
+        os.kill(os.getpid(), signal.SIGSTOP)
+rnw.publish._fsync = flush_then_stop
+from rnw.cli import app
+sys.argv = ["rnw", "run"]
+app()
+"""
+
+
+def _run_cli(home: Path, url: str, *, stop_before_rename: bool = False) -> subprocess.Popen:
     env = {**os.environ, "PREFECT_API_URL": url, "RNW_HOME": str(home)}
+    command = ["-c", STOP_BEFORE_RENAME] if stop_before_rename else ["-m", "rnw.cli", "run"]
     return subprocess.Popen(
-        [sys.executable, "-m", "rnw.cli", "run"],
+        [sys.executable, *command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -305,10 +324,12 @@ def test_sigkill_then_rerun_converges_to_an_uninterrupted_run(
     expected = mart_checksums(examples_warehouse / "warehouse.duckdb")
     for label, reached in KILL_POINTS.items():
         home = tmp_path / label.replace(" ", "-")
-        victim = _run_cli(home, prefect_server)
+        victim = _run_cli(home, prefect_server, stop_before_rename=label == "while publishing")
         _wait_for(lambda home=home, reached=reached: reached(home), victim)
         os.killpg(victim.pid, signal.SIGKILL)
         victim.wait()
+        if label == "while publishing":
+            assert not (home / "warehouse.duckdb").exists(), "killed between copy and rename"
         assert _run_cli(home, prefect_server).wait(timeout=600) == 0, label
         assert mart_checksums(home / "warehouse.duckdb") == expected, label
 
