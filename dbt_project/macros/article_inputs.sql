@@ -26,10 +26,9 @@
 {% endmacro %}
 
 
-{% macro ensure_article_ledger() %}
-    {#- An incremental model whose ledger is missing (an older marts file) sees every article as
-        unconsumed and so rewrites itself whole: slow once, never wrong. -#}
-    {%- do run_query(article_ledger_ddl()) -%}
+{% macro article_changes(database=none) %}
+    {#- The table of what each per-article mart's current build changes, filled at compile time. -#}
+    {{- return((database or this.database) ~ '.ledger.article_changes') -}}
 {% endmacro %}
 
 
@@ -39,7 +38,9 @@
     create table if not exists {{ article_ledger(database) }}
         (model varchar not null, article_id varchar not null, input_version varchar not null);
     {#- Ledgers from before the column: their rows were checked by the builds that wrote them. #}
-    alter table {{ article_ledger(database) }} add column if not exists verified boolean default true
+    alter table {{ article_ledger(database) }} add column if not exists verified boolean default true;
+    create table if not exists {{ article_changes(database) }}
+        (model varchar not null, article_id varchar not null, input_version varchar not null, departed boolean not null)
 {% endmacro %}
 
 
@@ -48,51 +49,82 @@
 {% endmacro %}
 
 
-{% macro unconsumed_articles(inputs) %}
-    {#- Articles whose input row this model has not consumed yet: new, or re-enriched since. -#}
-    select article_id from ({{ inputs }} except {{ consumed_inputs() }})
+{% macro record_article_changes(inputs) %}
+    {#- Compares the model's inputs with its ledger once, at compile time, and keeps the difference
+        for the model's filter and both hooks: each of them comparing again read every article's
+        input and ledger rows (five times a model, 0.3-0.6 s per mart on a 100k-article nightly
+        that brought nothing). Arrived: an input row not consumed yet (a new article, or a new
+        version); departed: a consumed row that is no input any more. -#}
+    delete from {{ article_changes() }} where model = '{{ this.identifier }}';
+    insert into {{ article_changes() }} (model, article_id, input_version, departed)
+    select '{{ this.identifier }}', coalesce(i.article_id, c.article_id),
+        coalesce(i.input_version, c.input_version), i.article_id is null
+    from ({{ inputs }}) as i
+    full join ({{ consumed_inputs() }}) as c
+        on i.article_id = c.article_id and i.input_version = c.input_version
+    where i.article_id is null or c.article_id is null
+{% endmacro %}
+
+
+{% macro changes_of_this(departed=none) %}
+    select article_id, input_version from {{ article_changes() }} where model = '{{ this.identifier }}'
+    {%- if departed is not none %} and {{ '' if departed else 'not ' }}departed{% endif %}
 {% endmacro %}
 
 
 {% macro changed_articles(input, version, current_only=true) %}
-    {#- The model's filter on article_id: every article on a full build, the unconsumed ones on an
-        incremental build (listed as literals, so the scan of the input reads those rows only). -#}
+    {#- The model's filter on article_id: every article on a full build, the arrived ones on an
+        incremental build (listed as literals, so the scan of the input reads those rows only).
+        Records the build's changes for the hooks (record_article_changes); a kill before the
+        model's transaction leaves them to be recorded again by the next build. -#}
     {%- if not is_incremental() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- if execute -%}
-        {%- do ensure_article_ledger() -%}
+        {%- do run_query(article_ledger_ddl() ~ ";\n" ~ record_article_changes(article_inputs(input, version, current_only))) -%}
     {%- endif -%}
-    {{ return(listed_keys('article_id', unconsumed_articles(article_inputs(input, version, current_only)))) }}
+    {{ return(listed_keys('article_id', 'select article_id from (' ~ changes_of_this(departed=false) ~ ')')) }}
 {% endmacro %}
 
 
-{% macro forget_changed_articles(input, version, current_only=true) %}
-    {#- Pre-hook: drop the rows of articles that changed or are gone. Their new rows are appended by
-        the model; an article whose new input yields no rows keeps none, which a delete keyed on
-        the model's output could not do. -#}
-    {%- if is_incremental() -%}
-        {%- set inputs = article_inputs(input, version, current_only) -%}
+{% macro forget_changed_articles() %}
+    {#- Pre-hook: drop the rows of articles that arrived or departed (record_article_changes). Their
+        new rows are appended by the model; an article whose new input yields no rows keeps none,
+        which a delete keyed on the model's output could not do. A model with no ledger rows (a
+        marts file from before the ledger) sees every article arrive and is emptied first, so rows
+        of articles gone meanwhile cannot stay. -#}
+    {%- if not is_incremental() or not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set state = run_query("select (select count(*) from (" ~ changes_of_this() ~ ")), exists (" ~ consumed_inputs() ~ ")").rows[0] -%}
+    {%- if not state[1] -%}
         delete from {{ this }}
-        where article_id in ({{ unconsumed_articles(inputs) }})
-            or article_id not in (select article_id from ({{ inputs }}))
+    {%- elif state[0] -%}
+        delete from {{ this }} where article_id in (select article_id from ({{ changes_of_this() }}))
     {%- endif -%}
 {% endmacro %}
 
 
 {% macro record_article_inputs(input, version, current_only=true) %}
-    {#- Post-hook: make the ledger equal the inputs this build consumed. A full build forgets the
-        model's ledger first, so every article is recorded again, unverified. -#}
-    {%- set inputs = article_inputs(input, version, current_only) -%}
-    {{ article_ledger_ddl() }};
-    delete from {{ article_ledger() }}
-    where model = '{{ this.identifier }}'
-    {%- if is_incremental() %}
-        and (article_id, input_version) not in (select article_id, input_version from ({{ inputs }}))
-    {%- endif %};
-    insert into {{ article_ledger() }} (model, article_id, input_version, verified)
-    select '{{ this.identifier }}', article_id, input_version, false
-    from ({{ inputs }} except {{ consumed_inputs() }})
+    {#- Post-hook: make the ledger equal the inputs this build consumed: an incremental build
+        applies its recorded changes; a full build forgets the model's ledger first, so every
+        article is recorded again, unverified. -#}
+    {%- if is_incremental() -%}
+        {%- if execute and not run_query("select exists (" ~ changes_of_this() ~ ")").rows[0][0] -%}
+            {{ return('') }}
+        {%- endif -%}
+        delete from {{ article_ledger() }}
+        where model = '{{ this.identifier }}'
+            and (article_id, input_version) in (select article_id, input_version from ({{ changes_of_this(departed=true) }}));
+        insert into {{ article_ledger() }} (model, article_id, input_version, verified)
+        select '{{ this.identifier }}', article_id, input_version, false from ({{ changes_of_this(departed=false) }})
+    {%- else -%}
+        {{ article_ledger_ddl() }};
+        delete from {{ article_ledger() }} where model = '{{ this.identifier }}';
+        delete from {{ article_changes() }} where model = '{{ this.identifier }}';
+        insert into {{ article_ledger() }} (model, article_id, input_version, verified)
+        select '{{ this.identifier }}', article_id, input_version, false from ({{ article_inputs(input, version, current_only) }})
+    {%- endif -%}
 {% endmacro %}
 
 
@@ -142,7 +174,7 @@
         incremental_strategy='append',
         on_schema_change='fail',
         meta={'per_article_mart': true},
-        pre_hook="{{ forget_changed_articles('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}",
+        pre_hook="{{ forget_changed_articles() }}",
         post_hook="{{ record_article_inputs('" ~ input ~ "', '" ~ version ~ "', " ~ current_only ~ ") }}"
     ) }}
     {{- return(changed_articles(input, version, current_only)) -}}
