@@ -170,6 +170,36 @@ def test_a_build_that_brings_nothing_writes_nothing_in_the_per_article_models(
     assert models == {uid.rsplit(".", 1)[1] for uid in per_article} - {"int_person_mentions"}
 
 
+def test_a_changed_macro_reaches_the_models_whose_config_it_sets(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade that changes a macro and the macros' yml: dbt 1.11's partial parse alone keeps
+    the config the old macro gave the per-article marts (their hooks, here their meta), so
+    rnw.build parses in full once."""
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    project = tmp_path / "dbt_project"
+    shutil.copytree(REPO_ROOT / "dbt_project", project)
+    monkeypatch.setenv("RNW_DBT_PROJECT_DIR", str(project))
+    # dbt parses in full when the profile changed (it names the home's files): once here.
+    assert rnw(home, "build").exit_code == 0
+    macros = project / "macros" / "article_inputs.sql"
+    old = "meta={'per_article_mart': true},"
+    assert old in macros.read_text(encoding="utf-8")
+    macros.write_text(
+        macros.read_text(encoding="utf-8").replace(old, "meta={'per_article_mart': true, 'upgraded': true},"),
+        encoding="utf-8",
+    )
+    described = project / "macros" / "_macros.yml"  # dbt loses the change when both files change
+    text = described.read_text(encoding="utf-8")
+    assert "description: The (article_id, input_version) pairs the ledger holds" in text
+    described.write_text(text.replace("pairs the ledger holds", "pairs held in the ledger"), encoding="utf-8")
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["nodes"]["model.rnw.fct_article_topics"]["config"]["meta"].get("upgraded") is True
+
+
 def test_staging_tables_take_new_keys_and_are_remade_when_their_view_changes(
     examples_warehouse: Path, tmp_path: Path
 ) -> None:
