@@ -37,12 +37,6 @@ class Settings(BaseSettings):
     # freed pages given back at once (rnw.env), a full build's from 1,478 to 1,373 MB, 436 s against
     # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
     duckdb_memory_limit: str = "384MB"
-    # The same cap for a bulk build (rnw.build.is_bulk). Such a build fills any cache it is given
-    # (a 10k-page first load used 132 MB of it at its peak node, a 100k one all 384 MB, spilling
-    # the rest to disk), so its peak followed the archive's size up to the cap: 1,132 MB at 10k,
-    # 1,459-1,471 MB at 100k (bench/RESULTS.md, thirteenth session). A cap near what 10k pages use
-    # keeps a first load's peak flat in the archive's size; joins spill to disk beyond it.
-    bulk_duckdb_memory_limit: str = "160MB"
     # The storage format of the marts file (build_marts.duckdb, copied to warehouse.duckdb at every
     # publish). DuckDB writes its oldest format by default, readable by 1.0 clients, and keeps long
     # text uncompressed there; from v1.2.0 it compresses it with ZSTD. At 100k bench pages the file
