@@ -190,10 +190,19 @@ def test_a_mentions_person_follows_its_identity_when_its_article_is_unchanged(
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        people = dict(con.execute("SELECT person_mention_id, person_id FROM marts.fct_person_mentions").fetchall())
-        assert con.execute("SELECT count(*) FROM marts.dim_people WHERE person_id = 'ffffffffffffffff'").fetchone()[0] == 1
+        people = dict(
+            con.execute("SELECT person_mention_id, person_id FROM marts.fct_person_mentions").fetchall()
+        )
+        assert (
+            con.execute(
+                "SELECT count(*) FROM marts.dim_people WHERE person_id = 'ffffffffffffffff'"
+            ).fetchone()[0]
+            == 1
+        )
     assert people[key] == "ffffffffffffffff"
-    assert len(people) == mart_checksums(examples_warehouse / "warehouse.duckdb")["marts.fct_person_mentions"][0]
+    assert (
+        len(people) == mart_checksums(examples_warehouse / "warehouse.duckdb")["marts.fct_person_mentions"][0]
+    )
 
 
 def test_a_changed_macro_reaches_the_models_whose_config_it_sets(
