@@ -220,6 +220,10 @@ def _layout_is_stale(settings: Settings) -> bool:
     return not marker.exists() or marker.read_text().strip() != BUILD_LAYOUT
 
 
+def _target_dir(settings: Settings) -> Path:
+    return settings.home_dir / "dbt_target"
+
+
 def _project_args(settings: Settings) -> list[str]:
     return [
         "--project-dir",
@@ -227,7 +231,7 @@ def _project_args(settings: Settings) -> list[str]:
         "--profiles-dir",
         str(settings.dbt_project_dir),
         "--target-path",
-        str(settings.home_dir / "dbt_target"),
+        str(_target_dir(settings)),
         "--log-path",
         str(settings.home_dir / "logs"),
         "--log-level-file",
@@ -308,11 +312,11 @@ def _seeds_digest(settings: Settings) -> str:
 
 
 def _forget_partial_parse_when_macros_change(settings: Settings) -> None:
-    """dbt's partial parsing re-parses the files that changed, but not the models whose config a
-    changed macro sets: with dbt 1.11, after an upgrade that changed the per-article marts' hook
+    """dbt 1.11's partial parse, when a macro file and the macros' yml change together, keeps the
+    config the old macro gave the models: after an upgrade that changed the per-article marts' hook
     macros, those models kept their old hooks and every nightly failed. So a change to any macro
     costs one full parse (about 2.5 s) instead."""
-    target = settings.home_dir / "dbt_target"
+    target = _target_dir(settings)
     marker = target / MACROS_FILE
     digest = _folder_digest(settings.dbt_project_dir / "macros")
     if marker.exists() and marker.read_text().strip() == digest:
