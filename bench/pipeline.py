@@ -135,7 +135,7 @@ def first_load(pages: int, work: Path) -> dict:
     settings = Settings(home=home)
     settings.export_env()
     store = RawStore(settings.raw_db)
-    target = settings.home_dir / "dbt_target"
+    target = settings.dbt_target_dir
     result: dict = {"pages": pages, "corpus_mb": round(made["bytes"] / 1e6, 1), "corpus_seconds": made_s}
     phase = Phases(work / f"phases-{pages}")
     nodes: list[tuple[float, float, str]] = []
@@ -189,7 +189,7 @@ def nightly_run(pages: int, work: Path) -> dict:
     settings = Settings(home=work / f"home-{pages}")
     settings.export_env()
     store = RawStore(settings.raw_db)
-    target = settings.home_dir / "dbt_target"
+    target = settings.dbt_target_dir
     phase = Phases(work / f"phases-{pages}", append=True)
     phase("nightly: ingest")
     ingest_s = _ingest(store, entries[cut:], corpus)
@@ -219,7 +219,7 @@ def full_rebuild(pages: int, work: Path) -> dict:
 
     settings = Settings(home=work / f"home-{pages}")
     settings.export_env()
-    target = settings.home_dir / "dbt_target"
+    target = settings.dbt_target_dir
     phase = Phases(work / f"phases-{pages}", append=True)
     phase("full rebuild: dbt build")
     build, build_s = _timed(run_dbt, settings, "build", ["--quiet", "--full-refresh"])

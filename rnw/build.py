@@ -220,10 +220,6 @@ def _layout_is_stale(settings: Settings) -> bool:
     return not marker.exists() or marker.read_text().strip() != BUILD_LAYOUT
 
 
-def _target_dir(settings: Settings) -> Path:
-    return settings.home_dir / "dbt_target"
-
-
 def _project_args(settings: Settings) -> list[str]:
     return [
         "--project-dir",
@@ -231,7 +227,7 @@ def _project_args(settings: Settings) -> list[str]:
         "--profiles-dir",
         str(settings.dbt_project_dir),
         "--target-path",
-        str(_target_dir(settings)),
+        str(settings.dbt_target_dir),
         "--log-path",
         str(settings.home_dir / "logs"),
         "--log-level-file",
@@ -316,7 +312,7 @@ def _forget_partial_parse_when_macros_change(settings: Settings) -> None:
     config the old macro gave the models: after an upgrade that changed the per-article marts' hook
     macros, those models kept their old hooks and every nightly failed. So a change to any macro
     costs one full parse (about 2.5 s) instead."""
-    target = _target_dir(settings)
+    target = settings.dbt_target_dir
     marker = target / MACROS_FILE
     digest = _folder_digest(settings.dbt_project_dir / "macros")
     if marker.exists() and marker.read_text().strip() == digest:

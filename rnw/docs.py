@@ -24,7 +24,7 @@ def build_docs(settings: Settings, out: Path | None = None) -> Path:
     The catalog (column types and comments) is read from ``build.duckdb`` and the compiled SQL from
     the last build's manifest, so a build must exist.
     """
-    target = settings.home_dir / "dbt_target"
+    target = settings.dbt_target_dir
     if not (settings.build_db.exists() and (target / "manifest.json").exists()):
         raise BuildError(f"no build in {settings.home_dir}: run `rnw run` or `rnw build` first")
     summary = run_dbt(settings, "docs generate", ["--static", "--no-compile"])

@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     def warehouse_db(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder: manifest, run results, stored parse, compiled SQL, docs."""
+        return self.home_dir / "dbt_target"
+
     def builds_everything(self, full_refresh: bool) -> bool:
         """Whether a build makes every table from the raw store: asked to, or no build file yet.
         Known without DuckDB, so a command can choose DuckDB's allocator before it loads (rnw.env)."""
