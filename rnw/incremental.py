@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,3 +137,28 @@ def rowid_ranges(rowids: list[int], gap: int = RANGE_GAP, most: int = MOST_RANGE
         else:
             ranges.append([rowid, rowid])
     return [(a, b) for a, b in ranges]
+
+
+def in_rowid_ranges(
+    session: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation, rowid: str, rows: int
+) -> Iterator[duckdb.DuckDBPyRelation]:
+    """``relation`` in parts of at most ``rows`` rows, each a range of the column ``rowid`` (the
+    rowid of the table it reads, which DuckDB applies inside the scan).
+
+    For a join of a large table of text with another: joined whole, DuckDB builds its hash table
+    on whichever side it estimates smaller, and under a bulk build's memory cap ran out of memory
+    with it (``int_article_indicators`` at 100k pages, bench/RESULTS.md); a part's hash table is
+    bounded by ``rows``, whatever the archive's size. The parts are read in one transaction of
+    ``session`` (the connection ``relation`` runs on), so that no checkpoint renumbers the rows
+    between two of them; the caller reads each part before asking for the next.
+    """
+    session.begin()
+    try:
+        rowids = [r for (r,) in relation.project(rowid).order(rowid).fetchall()]
+        for start in range(0, len(rowids), rows):
+            last = rowids[min(start + rows, len(rowids)) - 1]
+            yield relation.filter(f"{rowid} BETWEEN {rowids[start]} AND {last}")
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     # freed pages given back at once (rnw.env), a full build's from 1,478 to 1,373 MB, 436 s against
     # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
     duckdb_memory_limit: str = "384MB"
+    # A bulk build (rnw.build.is_bulk) runs with its own cap and one dbt thread. Its joins of every
+    # body held one hash table each as large as the cap allowed (the rest spilled), so its peak
+    # followed the archive's size up to the cap: 1,170 MB at 10k pages, 1,522 MB at 100k. With those
+    # joins made in parts (rnw.enrich.with_regions, the failing_in_article_parts macro), 160 MB
+    # holds at 100k; one node at a time keeps two such nodes from sharing it (a 100k first load ran
+    # out with two beside each other) and costs little, since the Python nodes share one worker
+    # pool anyway (bench/RESULTS.md, fifteenth session).
+    bulk_duckdb_memory_limit: str = "160MB"
+    bulk_dbt_threads: int = 1
     # The storage format of the marts file (build_marts.duckdb, copied to warehouse.duckdb at every
     # publish). DuckDB writes its oldest format by default, readable by 1.0 clients, and keeps long
     # text uncompressed there; from v1.2.0 it compresses it with ZSTD. At 100k bench pages the file

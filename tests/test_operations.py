@@ -514,6 +514,21 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
         ["--select", "assert_indicator_offsets_slice_the_number", "--vars", "{verify_all: true}"],
     )
     assert every.tests_failed == 1
+    in_parts = run_dbt(  # as a first load runs it: a few articles at a time, while the test compiles
+        Settings(home=home),
+        "test",
+        [
+            "--select",
+            "assert_indicator_offsets_slice_the_number",
+            "--vars",
+            "{verify_all: true, articles_per_check_part: 2}",
+        ],
+    )
+    assert in_parts.tests_failed == 1 and in_parts.failures == every.failures
+    compiled = (
+        home / "dbt_target" / "compiled" / "rnw" / "tests" / "assert_indicator_offsets_slice_the_number.sql"
+    )
+    assert "unnest([" in compiled.read_text(), "the parts ran at compile time"
 
     with duckdb.connect(str(marts)) as con:
         con.execute(

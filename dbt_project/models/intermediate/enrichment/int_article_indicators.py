@@ -1,9 +1,11 @@
 """Numeric statements of each article with unit, period and region (Python: rnw.indicators).
 
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
+Joined with their regions a part at a time (rnw.enrich.with_regions): joined whole, a bulk build's
+hash table held every body.
 """
 
-from rnw.enrich import INDICATORS_SCHEMA, indicators, unenriched
+from rnw.enrich import INDICATORS_SCHEMA, indicators, unenriched, with_regions
 from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
 from rnw.parallel import map_batches, spill
 
@@ -14,13 +16,12 @@ def model(dbt, session):
         dbt,
         session,
         dbt.ref("int_articles_canonical"),
-        "article_id, body_text, published_at",
+        "article_id, body_text, published_at, deduplicated_rowid",
         INDICATOR_EXTRACTOR_VERSION,
     )
     regions = dbt.ref("int_article_regions").project(
         "article_id, mentions, group_mentions, primary_region_code"
     )
     return spill(
-        session,
-        map_batches(indicators, articles.join(regions, "article_id").to_arrow_reader(500), INDICATORS_SCHEMA),
+        session, map_batches(indicators, with_regions(session, articles, regions), INDICATORS_SCHEMA)
     )
