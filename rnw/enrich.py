@@ -30,6 +30,8 @@ TOPICS_VERSION = "topics-1"
 # of text (6.2 KB each at 100k bench pages); each part scans the other side once (0.06-0.09 s for
 # the regions of 100k articles).
 JOIN_PART_ROWS = 5_000
+# Person mentions per part of an identity resolution (``identities_in_name_parts``).
+IDENTITY_PART_MENTIONS = 50_000
 
 _MENTION = pa.struct(
     [
@@ -275,6 +277,23 @@ def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
         [table["mention_key"], table["name"], pc.take(person_ids, distinct.indices), keys],
         schema=IDENTITY_SCHEMA,
     )
+
+
+def identities_in_name_parts(
+    mentions: duckdb.DuckDBPyRelation, part_mentions: int = IDENTITY_PART_MENTIONS
+) -> pa.RecordBatchReader:
+    """``person_identities`` over ``mentions``, the names in parts of about ``part_mentions``
+    mentions (by a hash of the name). A cluster never spans two names, so the parts give the rows
+    one call over all would; one call held every mention of a first load in Python, and at 100k
+    pages that was the build's peak (bench/RESULTS.md, fifteenth session)."""
+    parts = max(1, -(-mentions.aggregate("count(*)").fetchone()[0] // part_mentions))
+
+    def resolved() -> Iterator[pa.RecordBatch]:
+        for part in range(parts):
+            named = mentions.filter(f"hash(name) % {parts} = {part}") if parts > 1 else mentions
+            yield from person_identities(named.to_arrow_reader(5000)).to_batches()
+
+    return pa.RecordBatchReader.from_batches(IDENTITY_SCHEMA, resolved())
 
 
 def topics(batches: Iterable[pa.RecordBatch]) -> pa.Table:

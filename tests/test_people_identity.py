@@ -116,3 +116,30 @@ def test_cluster_same_person_is_linear_on_a_common_name():
     keys = cluster_same_person(mentions)
     assert keys[:20_000] == ["王伟||"] * 20_000
     assert set(keys[20_000:]) == {"王伟||教授"}
+
+
+@PROPERTY
+@given(MENTIONS, st.integers(min_value=1, max_value=8))
+def test_identities_resolved_in_name_parts_equal_one_resolution_of_every_mention(mentions, part_mentions):
+    """The identity model resolves a first load's names a part at a time (by a hash of the name)."""
+    import duckdb
+    import pyarrow as pa
+
+    from rnw.enrich import identities_in_name_parts, person_identities
+
+    table = pa.table(
+        {
+            "mention_key": [f"k{i}" for i in range(len(mentions))],
+            "article_id": [m.article_id for m in mentions],
+            "name": [m.name for m in mentions],
+            "title": [m.title for m in mentions],
+            "organization": [m.organization for m in mentions],
+        },
+        schema=pa.schema(
+            [(f, pa.string()) for f in ("mention_key", "article_id", "name", "title", "organization")]
+        ),
+    )
+    with duckdb.connect() as con:
+        parted = identities_in_name_parts(con.from_arrow(table), part_mentions).read_all()
+    whole = person_identities(table.to_batches())
+    assert parted.sort_by("mention_key").equals(whole.sort_by("mention_key"))

@@ -4,10 +4,12 @@ Incremental per name: identity links only mentions of one name, so a run re-reso
 names whose set of mentions changed (a new mention, or one gone because its article's canonical
 text changed) and writes the mentions whose person it changed (keyed on mention_key: a common
 name's thousands of unchanged rows are not rewritten); the post-hook (in the folder's yml) then
-drops the rows of mentions that are gone.
+drops the rows of mentions that are gone. Names are resolved a part at a time
+(rnw.enrich.identities_in_name_parts): a first load's mentions at once were its memory peak.
 """
 
-from rnw.enrich import person_identities
+from rnw.enrich import identities_in_name_parts
+from rnw.parallel import spill
 
 
 def model(dbt, session):
@@ -18,7 +20,7 @@ def model(dbt, session):
     )
     mentions = dbt.ref("int_person_mentions").project("mention_key, article_id, name, title, organization")
     if not dbt.is_incremental:
-        return person_identities(mentions.to_arrow_reader(5000))
+        return spill(session, identities_in_name_parts(mentions))
     resolved = session.sql(f"select mention_key, name, person_id, person_key from {dbt.this}")
     current = mentions.project("mention_key, name")
     changed = (
@@ -27,5 +29,5 @@ def model(dbt, session):
         .union(resolved.join(current.project("mention_key"), "mention_key", how="anti").project("name"))
         .distinct()
     )
-    identities = person_identities(mentions.join(changed, "name", how="semi").to_arrow_reader(5000))
+    identities = identities_in_name_parts(mentions.join(changed, "name", how="semi")).read_all()
     return session.from_arrow(identities).except_(resolved)
