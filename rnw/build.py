@@ -66,8 +66,6 @@ class BuildSummary:
     allocator: str = ""
     """The DuckDB allocator setting the build ran with (``rnw.env``): ``ALLOCATOR_BULK`` for a bulk
     build, whether its command chose it ahead or the build ran in a process of its own."""
-    memory_limit: str = ""
-    """The DuckDB memory limit dbt's profile read: ``bulk_duckdb_memory_limit`` for a bulk build."""
     threads: int | None = None
     """dbt's threads when the command chose them: ``bulk_dbt_threads`` for a bulk build."""
 
@@ -87,25 +85,19 @@ def build_lock(home: Path) -> Iterator[int]:
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None) -> BuildSummary:
     """``dbt <command>`` against the configured project; returns a summary, never raises on test failures.
 
-    A bulk build (``is_bulk``) runs with DuckDB's memory capped at ``bulk_duckdb_memory_limit``
-    and ``bulk_dbt_threads`` dbt threads, in a process of its own whose DuckDB loads with
-    ``ALLOCATOR_BULK`` (see ``rnw.env``) when this process loaded DuckDB with the steady default.
+    A bulk build (``is_bulk``) runs with ``bulk_dbt_threads`` dbt threads, in a process of its own
+    whose DuckDB loads with ``ALLOCATOR_BULK`` (see ``rnw.env``) when this process loaded DuckDB
+    with the steady default.
     """
     extra = list(extra or [])
     settings.export_env()
     with build_lock(settings.home_dir) as lock:
-        if not (command in {"build", "run"} and is_bulk(settings, extra)):
-            return _run_here(settings, command, extra)
-        capped = settings.model_copy(update={"duckdb_memory_limit": settings.bulk_duckdb_memory_limit})
-        if "--threads" not in extra:
-            extra += ["--threads", str(settings.bulk_dbt_threads)]
-        capped.export_env()
-        try:
+        if command in {"build", "run"} and is_bulk(settings, extra):
+            if "--threads" not in extra:
+                extra += ["--threads", str(settings.bulk_dbt_threads)]
             if env.bulk_builds_need_own_process():
-                return _run_in_bulk_process(capped, command, extra, lock)
-            return _run_here(capped, command, extra)
-        finally:
-            settings.export_env()  # what runs next in this process (ingest, publish) keeps its cap
+                return _run_in_bulk_process(settings, command, extra, lock)
+        return _run_here(settings, command, extra)
 
 
 def is_bulk(settings: Settings, extra: list[str]) -> bool:
@@ -218,7 +210,6 @@ def _run_here(settings: Settings, command: str, extra: list[str]) -> BuildSummar
         raise BuildError(f"dbt {command} could not run: {result.exception}")
     summary = summarise(result.result, result.success)
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
-    summary.memory_limit = os.environ["RNW_DUCKDB_MEMORY_LIMIT"]
     summary.threads = result.result.args.get("threads")
     if refresh:
         summary.warnings.insert(

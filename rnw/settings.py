@@ -31,20 +31,18 @@ class Settings(BaseSettings):
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
     # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).
     parallel_min_item_ms: float = 1.0
-    # DuckDB's buffer cache otherwise grows to 80% of RAM as builds read the archive; above this it
-    # evicts or spills to disk (dbt's profile, the raw store and publish all use it). At 100k pages
-    # 512 MB took the process tree's peak from 2,265 to 1,852 MB at the same speed, and 384 MB, with
-    # freed pages given back at once (rnw.env), a full build's from 1,478 to 1,373 MB, 436 s against
-    # 485 s (bench/RESULTS.md, tenth session). 256 MB ran out in two concurrent tests.
-    duckdb_memory_limit: str = "384MB"
-    # A bulk build (rnw.build.is_bulk) runs with its own cap and one dbt thread. Its joins of every
-    # body held one hash table each as large as the cap allowed (the rest spilled), so its peak
-    # followed the archive's size up to the cap: 1,170 MB at 10k pages, 1,522 MB at 100k. With those
-    # joins made in parts (rnw.enrich.with_regions, the failing_in_article_parts macro), 160 MB
-    # holds at 100k; one node at a time keeps two such nodes from sharing it (a 100k first load ran
-    # out with two beside each other) and costs little, since the Python nodes share one worker
-    # pool anyway (bench/RESULTS.md, fifteenth session).
-    bulk_duckdb_memory_limit: str = "160MB"
+    # DuckDB's memory (dbt's profile, the raw store and publish): above it DuckDB evicts cached
+    # blocks or spills to disk. Left alone its cache grows to 80% of RAM; 512 MB and then 384 MB
+    # brought a 100k-page first load's process tree from 2,265 to 1,373-1,522 MB (bench/RESULTS.md,
+    # tenth to fifteenth sessions), but each join of every article body still held a hash table as
+    # large as the cap let it, so the peak followed the archive's size up to the cap. With those
+    # joins made in parts (rnw.enrich.with_regions, the failing_in_article_parts macro) and person
+    # identities resolved in parts of names, 160 MB holds a 100k first load and a 100k nightly, at
+    # the same speed (fifteenth session). Spilling needs the build file's folder to have room.
+    duckdb_memory_limit: str = "160MB"
+    # A bulk build (rnw.build.is_bulk) runs one dbt node at a time: a 100k first load ran out of a
+    # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
+    # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.
     bulk_dbt_threads: int = 1
     # The storage format of the marts file (build_marts.duckdb, copied to warehouse.duckdb at every
     # publish). DuckDB writes its oldest format by default, readable by 1.0 clients, and keeps long

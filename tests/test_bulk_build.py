@@ -20,9 +20,9 @@ from rnw.settings import REPO_ROOT
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator and
-# memory limit and dbt threads, and the memory limit left for what runs next in the process.
+# dbt threads when the build chose them.
 _BUILDS = """
-import json, os, sys
+import json, sys
 from pathlib import Path
 
 def main():
@@ -31,14 +31,14 @@ def main():
     from rnw.rawstore import RawStore
     from rnw.settings import Settings
 
-    settings = Settings(home=Path(sys.argv[1]), bulk_build_pages=int(sys.argv[2]), bulk_duckdb_memory_limit="123MB")
+    settings = Settings(home=Path(sys.argv[1]), bulk_build_pages=int(sys.argv[2]))
     store = RawStore(settings.raw_db)
     seen = []
     for paths in json.loads(sys.argv[3]):
         with store.session():
             ingest_sources(store, {"files": [Path(p) for p in paths]}, run_id="bulk-test")
         summary = run_dbt(settings, "build", ["--quiet"])
-        seen.append([summary.success, summary.allocator, summary.memory_limit, summary.threads, os.environ["RNW_DUCKDB_MEMORY_LIMIT"]])
+        seen.append([summary.success, summary.allocator, summary.threads])
     print(json.dumps(seen))
 
 if __name__ == "__main__":
@@ -76,9 +76,9 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     )
     builds = json.loads(result.stdout.strip().splitlines()[-1])
     assert builds == [
-        [True, ALLOCATOR_BULK, "123MB", 1, "384MB"],
-        [True, ALLOCATOR_STEADY, "384MB", None, "384MB"],
-        [True, ALLOCATOR_BULK, "123MB", 1, "384MB"],
+        [True, ALLOCATOR_BULK, 1],
+        [True, ALLOCATOR_STEADY, None],
+        [True, ALLOCATOR_BULK, 1],
     ]
 
 
@@ -133,4 +133,4 @@ def test_a_killed_run_takes_its_bulk_build_with_it_and_the_next_build_succeeds(t
         cwd=REPO_ROOT,
     )
     # A build killed before it finished left no layout marker: the next one is a bulk build again.
-    assert json.loads(again.stdout.strip().splitlines()[-1]) == [[True, ALLOCATOR_BULK, "123MB", 1, "384MB"]]
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == [[True, ALLOCATOR_BULK, 1]]
