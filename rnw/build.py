@@ -210,7 +210,7 @@ def _run_here(settings: Settings, command: str, extra: list[str]) -> BuildSummar
         raise BuildError(f"dbt {command} could not run: {result.exception}")
     summary = summarise(result.result, result.success)
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
-    summary.threads = result.result.args.get("threads")
+    summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
