@@ -146,7 +146,7 @@ def in_rowid_ranges(
     rowid of the table it reads, which DuckDB applies inside the scan).
 
     For a join of a large table of text with another: joined whole, DuckDB builds its hash table
-    on whichever side it estimates smaller, and under a bulk build's memory cap ran out of memory
+    on whichever side it estimates smaller, and under DuckDB's memory cap (160 MB) ran out of memory
     with it (``int_article_indicators`` at 100k pages, bench/RESULTS.md); a part's hash table is
     bounded by ``rows``, whatever the archive's size. The parts are read in one transaction of
     ``session`` (the connection ``relation`` runs on), so that no checkpoint renumbers the rows

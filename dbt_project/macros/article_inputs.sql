@@ -146,7 +146,7 @@
         per-article mart ``model`` in parts of at most var('articles_per_check_part') while the test
         compiles; returns a query over the failing ids. Joined whole, DuckDB builds its hash table
         on every body to check, which on a first load is every body (594 MB at 100k pages), and a
-        bulk build's memory cap ran out; a part's hash table is bounded. One part (a nightly) is
+        160 MB cap (RNW_DUCKDB_MEMORY_LIMIT) ran out; a part's hash table is bounded. One part (a nightly) is
         the caller's query itself, run as the test. The parts are by a hash of article_id, so
         rows renumbered between two parts are still checked once. -#}
     {%- set query = caller('__rnw_part__') -%}

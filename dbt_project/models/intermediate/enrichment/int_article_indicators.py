@@ -1,7 +1,7 @@
 """Numeric statements of each article with unit, period and region (Python: rnw.indicators).
 
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
-Joined with their regions a part at a time (rnw.enrich.with_regions): joined whole, a bulk build's
+Joined with their regions a part at a time (rnw.enrich.with_regions): joined whole, a first load's
 hash table held every body.
 """
 
