@@ -245,8 +245,8 @@ def test_rowid_ranges_part_a_view_into_every_row_once(con: duckdb.DuckDBPyConnec
 
 def test_a_join_in_rowid_ranges_holds_under_a_cap_that_the_whole_join_runs_out_of(tmp_path: Path) -> None:
     """The shape of int_article_indicators' input: bodies joined with region lists, under a DuckDB
-    memory cap far below the bodies' size (96 MB of text under 32 MB, as 594 MB under a bulk
-    build's 160 MB at 100k pages)."""
+    memory cap far below the bodies' size (96 MB of text under 32 MB, as 594 MB under DuckDB's
+    160 MB cap at 100k pages)."""
     path = str(tmp_path / "j.duckdb")
     with duckdb.connect(path) as setup:
         setup.execute(
