@@ -88,11 +88,17 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
 
 
 def _start_worker(parent: int) -> None:
-    """Worker initializer: leave with the parent, and load what the tasks need ahead of them."""
-    from rnw.warmup import in_background, warm_articles
+    """Worker initializer: leave with the parent, and load what the tasks need before taking one.
+
+    Not on a thread beside the tasks: Python does not wait for a package that another thread is
+    still initialising before it looks for a submodule, so a task unpickled while the warm-up
+    imported ``six`` (trafilatura's dateutil) failed to import ``six.moves`` (warcio, for ingest)
+    with "'six' is not a package", and broke the pool. Extraction tasks wait for all this anyway.
+    """
+    from rnw.warmup import quietly, warm_articles
 
     _exit_with_parent(parent)
-    in_background(warm_articles)
+    quietly(warm_articles)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -207,9 +213,10 @@ def stop_pool() -> None:
 
 
 def prewarm(task: Callable[[], object]) -> None:
-    """Hand ``task`` (importable; it should start its work on a thread and return) to each worker
-    of a running pool, without waiting. No pool, nothing to warm: the build runs in-process. A
-    worker may take two of these while another takes none; that one loads on first use."""
+    """Hand ``task`` (importable) to each worker of a running pool, without waiting: an idle worker
+    runs it ahead of the tasks that need what it loads. No pool, nothing to warm: the build runs
+    in-process. A worker may take two of these while another takes none; that one loads on first
+    use."""
     if _pool is not None:
         for _ in range(worker_count(Settings())):
             _pool.submit(task)

@@ -5,10 +5,14 @@ segmenter's dictionary all load on first use: about 1.3 s of CPU in each pool wo
 imports in the dbt process. A first load pays that once in hours; a nightly run of 1,000 new pages
 paid it on its critical path, model after model (``int_body_signatures`` took 5.6 s, of which about
 1.3 s was hashing), while a core stood idle for much of the run. Worker processes warm up the
-extractor and MinHash on a thread of their own as soon as they start (``rnw.parallel``) and the
-enrichers when the clustering model asks, a dbt build imports the models' modules on a thread
-while dbt starts (``rnw.build``); a task that needs something still loading waits for it on
-Python's import lock or loads it itself, so results are the same either way.
+extractor and MinHash as they start, before they take a task (``rnw.parallel``), and the enrichers
+in a task of their own when the clustering model asks; a dbt build imports the models' modules on a
+thread while dbt starts (``rnw.build``). Results are the same either way.
+
+Imports on two threads of one process can fail: Python does not wait for a package that another
+thread is still initialising before it looks for a submodule (``six.moves`` while ``six`` loads),
+so workers, whose tasks import whatever their function's module needs, never warm up beside a
+task. The dbt process does, on its thread: dbt has imported ``six`` before the thread starts.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +33,19 @@ MODEL_MODULES = ("rnw.articles", "rnw.incremental", "rnw.neardup", "rnw.enrich",
 _SAMPLE = "天津市PM2.5年均浓度降至39微克/立方米。（记者 陈璇）"
 
 
+def quietly(target: Callable[[], object]) -> None:
+    """Run ``target``; warming up is an optimisation and must never fail a process (a failing
+    worker initializer breaks the whole pool). A task that needs the same thing loads it in the
+    usual way and reports any real failure."""
+    try:
+        target()
+    except Exception:
+        log.debug("warm-up failed", exc_info=True)
+
+
 def in_background(target: Callable[[], object]) -> threading.Thread:
-    """Run ``target`` on a daemon thread: warming up is an optimisation and must never hold a
-    process open or fail it; a task that needs the same thing loads it in the usual way."""
-
-    def run() -> None:
-        try:
-            target()
-        except Exception:  # the real task reports any real failure
-            log.debug("warm-up failed", exc_info=True)
-
-    thread = threading.Thread(target=run, name="rnw-warm-up", daemon=True)
+    """Run ``target`` quietly on a daemon thread, which never holds a process open."""
+    thread = threading.Thread(target=quietly, args=(target,), name="rnw-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -73,20 +80,17 @@ def warm_articles() -> None:
     signature_batches([pa.record_batch({"body_hash": ["warm-up"], "body_text": [_SAMPLE]})])
 
 
-_enrichers_warming = threading.Lock()
-
-
-def warm_enrichers_in_background() -> None:
-    """Pool task: start ``warm_enrichers`` on a thread of this worker, once, and return at once.
+@cache
+def warm_enrichers_once() -> None:
+    """Pool task: ``warm_enrichers``, the first time this worker gets it; at once after that.
 
     Not part of a worker's start: their data (the region gazetteer, the segmenters' dictionaries,
     78 MB per worker) would then sit in memory through the first build's near-duplicate stage,
     where the process tree peaked with it (1,934 MB at 100k pages), before any enricher runs. The
     near-duplicate clustering model hands this to the workers instead (``rnw.parallel.prewarm``),
-    just ahead of the enrichment models.
+    just ahead of the enrichment models, while it clusters in the dbt process.
     """
-    if _enrichers_warming.acquire(blocking=False):  # never released: once per worker
-        in_background(warm_enrichers)
+    quietly(warm_enrichers)
 
 
 def warm_enrichers() -> None:

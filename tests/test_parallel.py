@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -161,17 +162,39 @@ def _loaded(wanted: tuple[str, ...], timeout: float) -> tuple[list[str], int]:
     return sorted(m for m in (*ARTICLES, *ENRICHERS) if m in sys.modules), gazetteers()
 
 
+def _beside_this_task() -> tuple[list[str], list[str]]:
+    """Run in a worker: its warm-up threads still running beside this task, and what is loaded."""
+    warming = [thread.name for thread in threading.enumerate() if thread.name == "rnw-warm-up"]
+    return warming, sorted(m for m in (*ARTICLES, *ENRICHERS) if m in sys.modules)
+
+
+def test_no_worker_imports_beside_its_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm-up thread importing ``six`` while a task imported ``six.moves`` (warcio) broke the
+    pool ("'six' is not a package"): a worker's first task comes after its warm-up, the enrichers'
+    warm-up is a task of its own."""
+    import rnw.parallel
+    from rnw.warmup import warm_enrichers_once
+
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setattr(rnw.parallel, "_pool", None)
+    first = rnw.parallel._shared_pool(2).submit(_beside_this_task).result()
+    assert first == ([], sorted(ARTICLES))
+    rnw.parallel.prewarm(warm_enrichers_once)
+    after = [rnw.parallel._pool.submit(_beside_this_task) for _ in range(4)]
+    assert [future.result()[0] for future in after] == [[]] * 4
+
+
 def test_workers_warm_up_ahead_of_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
     """A started worker loads the extractor and MinHash on its own, the enrichers (and their 78 MB)
     only when told, so a nightly's first batches of each do not wait for them."""
     import rnw.parallel
-    from rnw.warmup import warm_enrichers_in_background
+    from rnw.warmup import warm_enrichers_once
 
     monkeypatch.setenv("RNW_WORKERS", "2")
     monkeypatch.setattr(rnw.parallel, "_pool", None)
     rnw.parallel.start_pool()
     assert rnw.parallel._pool.submit(_loaded, ARTICLES, 60).result() == (sorted(ARTICLES), 0)
-    rnw.parallel.prewarm(warm_enrichers_in_background)
+    rnw.parallel.prewarm(warm_enrichers_once)
     deadline = time.monotonic() + 60
     while True:  # polls whichever worker is free: at least one of them took a warm-up task
         modules, gazetteers = rnw.parallel._pool.submit(_loaded, (), 0).result()

@@ -17,7 +17,7 @@ The enrichment models come next: the pool's workers start loading what those nee
 
 from rnw.neardup import body_texts, cluster_pairs, recluster
 from rnw.parallel import prewarm
-from rnw.warmup import warm_enrichers_in_background
+from rnw.warmup import warm_enrichers_once
 
 
 def model(dbt, session):
@@ -26,7 +26,7 @@ def model(dbt, session):
         unique_key="body_hash",
         incremental_strategy="delete+insert",
     )  # its post-hook (no Jinja in Python models) is in _articles__models.yml
-    prewarm(warm_enrichers_in_background)
+    prewarm(warm_enrichers_once)
     extracted = dbt.ref("int_articles_extracted")
     present = (
         dbt.ref("int_body_signatures")
