@@ -90,16 +90,15 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
 def _start_worker(parent: int) -> None:
     """Worker initializer: leave with the parent, and load what the tasks need before taking one.
 
-    The warm-up finishes before the first task: Python does not wait for a package that another
-    thread is still initialising before it looks for a submodule, so a task unpickled while the
-    warm-up imported ``six`` (trafilatura's dateutil) failed to import ``six.moves`` (warcio, for
-    ingest) with "'six' is not a package", and broke the pool. It still runs on a thread of its
-    own (``rnw.warmup.aside``).
+    Not on a thread beside the tasks: Python does not wait for a package that another thread is
+    still initialising before it looks for a submodule, so a task unpickled while the warm-up
+    imported ``six`` (trafilatura's dateutil) failed to import ``six.moves`` (warcio, for ingest)
+    with "'six' is not a package", and broke the pool. Extraction tasks wait for all this anyway.
     """
-    from rnw.warmup import aside, warm_articles
+    from rnw.warmup import quietly, warm_articles
 
     _exit_with_parent(parent)
-    aside(warm_articles)
+    quietly(warm_articles)
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -50,17 +50,6 @@ def in_background(target: Callable[[], object]) -> threading.Thread:
     return thread
 
 
-def aside(target: Callable[[], object]) -> None:
-    """Run ``target`` quietly on a thread of its own and wait for it.
-
-    What a warm-up loads stays for the worker's life; allocated by a thread of its own, it sits in
-    that thread's glibc arena instead of among the tasks' short-lived blocks, which it would keep
-    from being given back. Run on the task thread, the 100k first load's process tree peaked at
-    1,239-1,247 MiB against 1,183 MiB (bench/RESULTS.md, sixteenth session).
-    """
-    in_background(target).join()
-
-
 def import_model_modules() -> None:
     for module in MODEL_MODULES:
         importlib.import_module(module)
@@ -101,7 +90,7 @@ def warm_enrichers_once() -> None:
     near-duplicate clustering model hands this to the workers instead (``rnw.parallel.prewarm``),
     just ahead of the enrichment models, while it clusters in the dbt process.
     """
-    aside(warm_enrichers)
+    quietly(warm_enrichers)
 
 
 def warm_enrichers() -> None:
