@@ -2,7 +2,8 @@
 
 dbt runs in this process (a nightly's build reuses the warm worker pool and pays no start-up),
 except a bulk build asked of a process whose DuckDB loaded with the steady allocator setting: that
-one runs in a process of its own loaded with the bulk setting (``rnw.env``).
+one runs in a process of its own loaded with the bulk setting (``rnw.env``). A bulk build runs in
+two dbt invocations (``bulk_stages``), the DuckDB connection closed between them.
 
 dbt-duckdb needs the build file to itself, so builds are serialised by a file lock: two flows
 started at once wait for each other instead of failing with "Could not set lock on file".
@@ -68,6 +69,8 @@ class BuildSummary:
     build, whether its command chose it ahead or the build ran in a process of its own."""
     threads: int | None = None
     """dbt's threads when the command chose them: ``bulk_dbt_threads`` for a bulk build."""
+    invocations: int = 1
+    """dbt invocations the build took: two for a bulk build in stages (``bulk_stages``)."""
 
 
 @contextmanager
@@ -92,12 +95,13 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     extra = list(extra or [])
     settings.export_env()
     with build_lock(settings.home_dir) as lock:
-        if command in {"build", "run"} and is_bulk(settings, extra):
+        bulk = command in {"build", "run"} and is_bulk(settings, extra)
+        if bulk:
             if "--threads" not in extra:
                 extra += ["--threads", str(settings.bulk_dbt_threads)]
             if env.bulk_builds_need_own_process():
                 return _run_in_bulk_process(settings, command, extra, lock)
-        return _run_here(settings, command, extra)
+        return _run_here(settings, command, extra, bulk=bulk)
 
 
 def is_bulk(settings: Settings, extra: list[str]) -> bool:
@@ -165,7 +169,7 @@ def _bulk_process_main(request: dict) -> None:
     settings = Settings(**request["settings"])
     settings.export_env()
     try:
-        outcome = {"summary": asdict(_run_here(settings, request["command"], request["extra"]))}
+        outcome = {"summary": asdict(_run_here(settings, request["command"], request["extra"], bulk=True))}
     except BuildError as error:
         outcome = {"error": str(error)}
     Path(request["result"]).write_text(json.dumps(outcome))
@@ -179,43 +183,133 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _run_here(settings: Settings, command: str, extra: list[str]) -> BuildSummary:
+def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool = False) -> BuildSummary:
     """The build in this process; the caller holds the build lock."""
-    from dbt.cli.main import dbtRunner
-
     args = [*command.split(), *_project_args(settings), *extra]
     _forget_partial_parse_when_macros_change(settings)
     refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
     if refresh:
         args.append("--full-refresh")
-    manifest, reference = None, None
+    manifest, reference, skipped = None, None, []
     if command == "build" and not {"--select", "-s", "--exclude"} & set(args):
         manifest = _parse(settings, args)
         reference = reference_nodes(manifest, _seeds_digest(settings))
         if "--full-refresh" not in args and _reference_is_built(settings, reference.digest):
-            args += ["--exclude", *reference.selectors]
+            skipped = reference.selectors
             reference = None  # nothing to record: it was not built
+    if bulk and manifest is not None:
+        invocations = [args + selection for selection in bulk_stages(manifest, skipped)]
+    else:
+        invocations = [args + (["--exclude", *skipped] if skipped else [])]
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
-    try:
-        result = dbtRunner(manifest=manifest).invoke(args)
-    finally:
-        _release_duckdb()
+    result = _invoke_in_turn(settings, manifest, invocations)
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:
             (settings.home_dir / REFERENCE_FILE).write_text(reference.digest + "\n")
     if result.exception is not None:
         raise BuildError(f"dbt {command} could not run: {result.exception}")
-    summary = summarise(result.result, result.success)
+    summary = summarise(result.results, result.success)
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
     summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
+    summary.invocations = result.invocations
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
         )
     return summary
+
+
+# dbt_project.yml tags the models of a bulk build's first stage: staging and the chain from pages
+# to distinct articles.
+BULK_STAGE_ONE_TAG = "bulk_stage_one"
+
+
+def bulk_stages(manifest: Manifest, skipped: list[str]) -> list[list[str]]:
+    """The selection arguments of a bulk build's two dbt invocations: the tagged models (and the
+    seeds they read) with the tests that read only these, then every other node; ``skipped``
+    (``fqn:`` selectors of built reference nodes) in neither.
+
+    DuckDB keeps memory for every table a connection wrote, given back only when the connection
+    closes: about 100 MB by the end of a 100k-page build, on top of the heap the pages-to-articles
+    models leave behind (bench/RESULTS.md, seventeenth session). Two invocations close the
+    connection halfway and start the enrichment and marts on a trimmed heap. Each lists its nodes
+    itself (``--indirect-selection empty``), so a test reading both stages' models runs once, in
+    the second, after all of its inputs.
+    """
+    nodes = manifest.nodes
+
+    def kind(unique_id: str) -> str:
+        return unique_id.split(".", 1)[0]
+
+    first = {u for u, node in nodes.items() if kind(u) == "model" and BULK_STAGE_ONE_TAG in node.tags}
+    first |= {d for u in first for d in nodes[u].depends_on.nodes if kind(d) == "seed"}
+    outside = sorted({d for u in first for d in nodes[u].depends_on.nodes if kind(d) == "model"} - first)
+    if outside:
+        raise BuildError(f"the models tagged {BULK_STAGE_ONE_TAG} read untagged models: {', '.join(outside)}")
+    first |= {
+        u
+        for u, node in nodes.items()
+        if kind(u) == "test"
+        and node.depends_on.nodes
+        and all(d in first or kind(d) == "source" for d in node.depends_on.nodes)
+    }
+    skip = set(skipped)
+    selectors = ["fqn:" + ".".join(nodes[u].fqn) for u in sorted(first)]
+    stage_one = [s for s in selectors if s not in skip]
+    return [
+        ["--select", *stage_one, "--indirect-selection", "empty"],
+        ["--exclude", *selectors, *skipped, "--indirect-selection", "empty"],
+    ]
+
+
+@dataclass
+class _Outcome:
+    """What a build's dbt invocations gave, together: every node's result, and the last one's
+    success and exception."""
+
+    results: list
+    success: bool
+    exception: BaseException | None
+    invocations: int
+
+
+def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: list[list[str]]) -> _Outcome:
+    """Run the invocations one after the other until one fails; closes DuckDB after each and
+    returns the freed heap to the system before the next. With more than one, their
+    run_results.json files are merged into one, as a single invocation would have written it."""
+    from dbt.cli.main import dbtRunner
+
+    results: list = []
+    merged: dict | None = None
+    run_results = settings.dbt_target_dir / "run_results.json"
+    for count, args in enumerate(invocations, start=1):
+        if count > 1:
+            ctypes.CDLL(None).malloc_trim(0)
+        try:
+            result = dbtRunner(manifest=manifest).invoke(args)
+        finally:
+            _release_duckdb()
+        results += getattr(result.result, "results", None) or []
+        if len(invocations) > 1 and run_results.exists():
+            merged = _merge_run_results(merged, json.loads(run_results.read_text(encoding="utf-8")))
+        if result.exception is not None or not result.success:
+            break
+    if merged is not None:
+        run_results.write_text(json.dumps(merged), encoding="utf-8")
+    return _Outcome(results, bool(result.success), result.exception, count)
+
+
+def _merge_run_results(earlier: dict | None, later: dict) -> dict:
+    if earlier is None:
+        return later
+    return {
+        **later,
+        "results": earlier["results"] + later["results"],
+        "elapsed_time": earlier["elapsed_time"] + later["elapsed_time"],
+    }
 
 
 def _layout_is_stale(settings: Settings) -> bool:
@@ -350,10 +444,11 @@ def _release_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def summarise(results: object, success: bool) -> BuildSummary:
+def summarise(results: list, success: bool) -> BuildSummary:
+    """The counts of dbt's node results (``RunResult``), failures and warnings with their messages."""
     summary = BuildSummary(success=bool(success))
     statuses: Counter[tuple[str, str]] = Counter()
-    for node_result in getattr(results, "results", None) or []:
+    for node_result in results:
         node = node_result.node
         status = str(node_result.status).lower().rsplit(".", 1)[-1]
         kind = str(node.resource_type).lower().rsplit(".", 1)[-1]

@@ -14,13 +14,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
 from rnw.settings import REPO_ROOT
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 
-# Ingests each group of pages and builds after each; prints, per build, its success, allocator and
-# dbt threads when the build chose them.
+# Ingests each group of pages and builds after each; prints, per build, its success, allocator,
+# dbt threads when the build chose them, and dbt invocations.
 _BUILDS = """
 import json, sys
 from pathlib import Path
@@ -38,7 +40,7 @@ def main():
         with store.session():
             ingest_sources(store, {"files": [Path(p) for p in paths]}, run_id="bulk-test")
         summary = run_dbt(settings, "build", ["--quiet"])
-        seen.append([summary.success, summary.allocator, summary.threads])
+        seen.append([summary.success, summary.allocator, summary.threads, summary.invocations])
     print(json.dumps(seen))
 
 if __name__ == "__main__":
@@ -76,9 +78,9 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     )
     builds = json.loads(result.stdout.strip().splitlines()[-1])
     assert builds == [
-        [True, ALLOCATOR_BULK, 1],
-        [True, ALLOCATOR_STEADY, None],
-        [True, ALLOCATOR_BULK, 1],
+        [True, ALLOCATOR_BULK, 1, 2],
+        [True, ALLOCATOR_STEADY, None, 1],
+        [True, ALLOCATOR_BULK, 1, 2],
     ]
 
 
@@ -133,4 +135,42 @@ def test_a_killed_run_takes_its_bulk_build_with_it_and_the_next_build_succeeds(t
         cwd=REPO_ROOT,
     )
     # A build killed before it finished left no layout marker: the next one is a bulk build again.
-    assert json.loads(again.stdout.strip().splitlines()[-1]) == [[True, ALLOCATOR_BULK, 1]]
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == [[True, ALLOCATOR_BULK, 1, 2]]
+
+
+def test_a_bulk_builds_two_stages_select_every_node_once_inputs_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dbt ls`` with each stage's arguments, against the real project: together they list what
+    a build lists, each node once; the first holds staging and the pages-to-articles models with
+    only the tests that read nothing else; built reference nodes are in neither."""
+    from dbt.cli.main import dbtRunner
+
+    from rnw.build import _parse, _project_args, _seeds_digest, bulk_stages, reference_nodes
+    from rnw.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    monkeypatch.setenv("RNW_HOME", str(settings.home_dir))
+    manifest = _parse(settings, ["build"])
+
+    def listed(*selection: str) -> set[str]:
+        args = ["ls", *_project_args(settings), "--output", "json", "--output-keys", "unique_id", "--quiet"]
+        result = dbtRunner(manifest=manifest).invoke([*args, *selection])
+        assert result.success, result.exception
+        return {json.loads(line)["unique_id"] for line in result.result}
+
+    everything = listed()
+    one, two = (listed(*stage) for stage in bulk_stages(manifest, []))
+    assert not one & two and one | two == everything
+    models = {u: node.fqn for u, node in manifest.nodes.items() if u.startswith("model.")}
+    assert {u for u in one if u.startswith("model.")} == {
+        u for u, fqn in models.items() if fqn[1] == "staging" or fqn[1:3] == ["intermediate", "articles"]
+    }
+    for unique_id in one:
+        assert set(manifest.nodes[unique_id].depends_on.nodes) <= one | set(manifest.sources), unique_id
+    assert any(u.startswith("test.") for u in one) and any(u.startswith("test.") for u in two)
+
+    reference = reference_nodes(manifest, _seeds_digest(settings))
+    skipped = {u for u, node in manifest.nodes.items() if node.name in reference.names}
+    one, two = (listed(*stage) for stage in bulk_stages(manifest, reference.selectors))
+    assert not one & two and one | two == everything - skipped
