@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 # dim_articles has canonical_occurrence_id and the marts are built in build_marts.duckdb. 4: the
 # marts' keys are no longer PRIMARY KEY constraints (a table keeps the constraints it was made with).
 # 5: every mart column that must never be NULL has a NOT NULL constraint instead of a not_null test.
-BUILD_LAYOUT = "5"
+# 6: int_body_signatures stores each body's LSH band keys.
+BUILD_LAYOUT = "6"
 LAYOUT_FILE = "build.layout"
 # Digest of the reference data the build file last built (see reference_nodes).
 REFERENCE_FILE = "build.reference"
@@ -233,11 +234,10 @@ def bulk_stages(manifest: Manifest, skipped: list[str]) -> list[list[str]]:
     (``fqn:`` selectors of built reference nodes) in neither.
 
     DuckDB keeps memory for every table a connection wrote, given back only when the connection
-    closes: about 100 MB by the end of a 100k-page build, on top of the heap the pages-to-articles
-    models leave behind (bench/RESULTS.md, seventeenth session). Two invocations close the
-    connection halfway and start the enrichment and marts on a trimmed heap. Each lists its nodes
-    itself (``--indirect-selection empty``), so a test reading both stages' models runs once, in
-    the second, after all of its inputs.
+    closes: about 100 MB by the end of a 100k-page build. Closing it halfway took that build's
+    process tree from 1,117 to 1,021 MiB, in the same time (bench/RESULTS.md, seventeenth
+    session). Each invocation lists its nodes itself (``--indirect-selection empty``), so a test
+    reading both stages' models runs once, in the second, after all of its inputs.
     """
     nodes = manifest.nodes
 
@@ -277,17 +277,20 @@ class _Outcome:
 
 
 def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: list[list[str]]) -> _Outcome:
-    """Run the invocations one after the other until one fails; closes DuckDB after each and
-    returns the freed heap to the system before the next. With more than one, their
-    run_results.json files are merged into one, as a single invocation would have written it."""
+    """Run the invocations one after the other until one fails, closing DuckDB after each. With
+    more than one, their run_results.json files are merged into one, as a single invocation would
+    have written it.
+
+    Not trimmed between invocations or after every node (``malloc_trim``): at 100k pages that gave
+    a first load's process tree 1,050 MiB against 1,021 without (bench/RESULTS.md, seventeenth
+    session); the next models reuse the freed heap anyway.
+    """
     from dbt.cli.main import dbtRunner
 
     results: list = []
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
     for count, args in enumerate(invocations, start=1):
-        if count > 1:
-            ctypes.CDLL(None).malloc_trim(0)
         try:
             result = dbtRunner(manifest=manifest).invoke(args)
         finally:

@@ -240,12 +240,27 @@ def place_new_bodies(
         # banding them all in SQL only cost memory (the dbt process's peak at 100k pages).
         neighbours = _signature_table(signatures.order("body_hash"))
     else:
-        neighbours = band_neighbours(session, signatures, plan.new, threshold)
+        neighbours = band_neighbours(session, signatures, plan.new)
     return _placed_rows(plan, neighbours, texts_of, threshold)
 
 
+def with_band_keys(signatures: duckdb.DuckDBPyRelation, threshold: float) -> duckdb.DuckDBPyRelation:
+    """``signatures`` with a ``band_keys`` column: DuckDB's hash of each LSH band's values, for the
+    bands datasketch's ``MinHashLSH`` chooses for ``threshold``.
+
+    Stored with the signature (int_body_signatures), so that a nightly finds a new body's band
+    neighbours by joining keys (``band_neighbours``) instead of hashing the bands of every stored
+    signature: 0.33 s of a 100k-page nightly's 0.52 s there (bench/RESULTS.md, seventeenth
+    session). A collision of two bands' hashes only adds a neighbour, which the exact banding in
+    ``_likely_pairs`` then leaves out.
+    """
+    bands, rows = lsh_bands(threshold)
+    keys = ", ".join(f"hash({b}, hashvalues[{b * rows + 1}:{(b + 1) * rows}])" for b in range(bands))
+    return signatures.project(f"*, [{keys}]::UBIGINT[] AS band_keys")
+
+
 def band_neighbours(
-    session: duckdb.DuckDBPyConnection, signatures: duckdb.DuckDBPyRelation, new: set[str], threshold: float
+    session: duckdb.DuckDBPyConnection, signatures: duckdb.DuckDBPyRelation, new: set[str]
 ) -> pa.Table:
     """The signature rows of the ``new`` bodies and of every body sharing an LSH band with one,
     ordered by body_hash (as ``near_duplicate_pairs`` wants them, without sorting a copy).
@@ -253,14 +268,11 @@ def band_neighbours(
     Only these can form a candidate pair with a new body, so ``near_duplicate_pairs`` gives the
     same rows from them as from every signature. Reading all of them cost 100 MB of hash values and
     300 MB more while banding them at 100k pages, whatever a nightly brought. Bands are matched on
-    DuckDB's hash of each band's values (a collision only adds a body, which the exact banding in
-    ``_likely_pairs`` then leaves out). ``signatures`` must be a relation over tables of ``session``
-    (its SQL is inlined twice).
+    the stored ``band_keys`` (``with_band_keys``). ``signatures`` must be a relation over tables of
+    ``session`` (its SQL is inlined twice).
     """
     if not new:  # a nightly without new bodies (only withdrawn ones, or none) needs no signature
         return SIGNATURE_SCHEMA.empty_table()
-    bands, rows = lsh_bands(threshold)
-    keys = ", ".join(f"hash({b}, hashvalues[{b * rows + 1}:{(b + 1) * rows}])" for b in range(bands))
     source = signatures.sql_query()
     session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
     try:
@@ -268,7 +280,7 @@ def band_neighbours(
             session.sql(
                 f"""
                 WITH keyed AS MATERIALIZED (
-                    SELECT body_hash, unnest([{keys}]) AS band_key FROM ({source})
+                    SELECT body_hash, unnest(band_keys) AS band_key FROM ({source})
                 ),
                 fresh_keys AS (SELECT band_key FROM keyed SEMI JOIN {_FRESH_VIEW} USING (body_hash)),
                 near AS (SELECT DISTINCT body_hash FROM keyed SEMI JOIN fresh_keys USING (band_key))

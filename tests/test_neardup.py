@@ -23,6 +23,7 @@ from rnw.neardup import (
     recluster,
     shingles,
     signature_rows,
+    with_band_keys,
 )
 from scrapers.textdump import split_text_dump
 
@@ -93,9 +94,9 @@ def build(stored: pa.Table, present: dict[str, str]) -> pa.Table:
 
 
 def place_from_duckdb(signatures: pa.Table, stored: pa.Table, present: dict[str, str]) -> pa.Table:
-    """The int_body_pairs model's path: signatures stay in a DuckDB table."""
+    """The int_body_pairs model's path: signatures, with their band keys, stay in a DuckDB table."""
     with duckdb.connect() as con:
-        con.from_arrow(signatures).create("signatures")
+        with_band_keys(con.from_arrow(signatures), 0.8).create("signatures")
         return place_new_bodies(
             con, con.table("signatures"), stored, lambda wanted: {h: present[h] for h in wanted}
         )
@@ -211,7 +212,7 @@ def test_a_new_body_reads_only_the_signatures_that_share_a_band_with_it(bodies: 
     everything = {**copies, **others, new: syndicated_copy(story)}
     with duckdb.connect() as con:
         signatures = signature_rows(Text(h, t) for h, t in everything.items())
-        con.from_arrow(signatures).create("signatures")
-        near = band_neighbours(con, con.table("signatures"), {new}, 0.8)
+        with_band_keys(con.from_arrow(signatures), 0.8).create("signatures")
+        near = band_neighbours(con, con.table("signatures"), {new})
     read = set(near.column("body_hash").to_pylist())
     assert new in read and read - {new} and read <= set(copies) | {new}
