@@ -281,9 +281,8 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     more than one, their run_results.json files are merged into one, as a single invocation would
     have written it.
 
-    Not trimmed between invocations or after every node (``malloc_trim``): at 100k pages that gave
-    a first load's process tree 1,050 MiB against 1,021 without (bench/RESULTS.md, seventeenth
-    session); the next models reuse the freed heap anyway.
+    The heap is not trimmed between them (``malloc_trim``): the next models reuse what the first
+    freed (bench/RESULTS.md, seventeenth session).
     """
     from dbt.cli.main import dbtRunner
 
@@ -291,6 +290,8 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
     for count, args in enumerate(invocations, start=1):
+        if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
+            run_results.unlink(missing_ok=True)
         try:
             result = dbtRunner(manifest=manifest).invoke(args)
         finally:

@@ -2,8 +2,9 @@
 
 Incremental on body_hash: a body is read and hashed once, ever; clustering then works on the
 stored signatures, and a nightly finds a new body's LSH neighbours on the stored band keys
-(rnw.neardup.with_band_keys; changing `near_duplicate_threshold` needs `--full-refresh`). A nightly's few new bodies are read by rowid ranges (rnw.incremental.rows_by_key):
-listed by key, DuckDB read every stored body's text to find them.
+(rnw.neardup.with_band_keys; changing `near_duplicate_threshold` needs `--full-refresh`). A
+nightly's few new bodies are read by rowid ranges (rnw.incremental.rows_by_key): listed by key,
+DuckDB read every stored body's text to find them.
 """
 
 from rnw.incremental import READ_AT_ONCE, pending_keys, rows_by_key
