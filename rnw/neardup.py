@@ -10,7 +10,6 @@ smallest hash), so the result depends only on the set of texts, never on the ord
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -37,7 +36,7 @@ DEFAULT_THRESHOLD = 0.8
 ESTIMATE_MARGIN = 0.2
 # Bodies whose text is read at once for the exact check (_shingle_sets).
 TEXT_CHUNK = 2_500
-# The new bodies, registered on the session for the band query (band_neighbours).
+# The new bodies, registered on the session for the band-key join (likely_pairs).
 _FRESH_VIEW = "rnw_fresh_bodies"
 _DROP = re.compile(r"[\s\W_]+")
 _MULTIPLIER = np.uint64(1_000_003)
@@ -214,87 +213,128 @@ def place_bodies(
     texts_of: Callable[[list[str]], dict[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pa.Table:
-    """The rows a build writes over the stored pairs (dbt incremental delete+insert on body_hash).
+    """``place_new_bodies`` for signatures held in memory (``cluster``, tests): the same DuckDB
+    queries, on a connection of its own."""
+    import duckdb
 
-    ``signatures`` holds the bodies present now; ``stored`` the rows of earlier builds (empty for
-    a full build). Each withdrawn body gets one ``withdrawn`` row, which also deletes its pairs.
-    """
-    plan = plan_increment(set(signatures.column("body_hash").to_pylist()), stored)
-    return _placed_rows(plan, signatures, texts_of, threshold)
+    with duckdb.connect() as con:
+        with_band_keys(con.from_arrow(signatures), threshold).create("signatures")
+        stored_rows = con.from_arrow(stored.cast(PAIR_SCHEMA)) if stored.num_rows else None
+        return place_new_bodies(con, con.table("signatures"), stored_rows, texts_of, threshold)
 
 
 def place_new_bodies(
     session: duckdb.DuckDBPyConnection,
     signatures: duckdb.DuckDBPyRelation,
-    stored: pa.Table,
+    stored: duckdb.DuckDBPyRelation | None,
     texts_of: Callable[[list[str]], dict[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pa.Table:
-    """``place_bodies`` over signatures left in DuckDB: the same rows, but only the new bodies and
-    their LSH band neighbours are read into Python (band_neighbours), so a nightly's memory and
-    time follow what it brings rather than every signature stored."""
-    present = signatures.project("body_hash").to_arrow_table().column(0).to_pylist()
-    plan = plan_increment(set(present), stored)
-    if len(plan.new) == len(present):
-        # A first build or a full refresh: every body is new, so every body is a neighbour, and
-        # banding them all in SQL only cost memory (the dbt process's peak at 100k pages).
-        neighbours = _signature_table(signatures.order("body_hash"))
-    else:
-        neighbours = band_neighbours(session, signatures, plan.new)
-    return _placed_rows(plan, neighbours, texts_of, threshold)
+    """The rows a build writes over the stored pairs (dbt incremental delete+insert on body_hash).
+
+    ``signatures`` holds the bodies present now, with their band keys (``with_band_keys``);
+    ``stored`` the rows of earlier builds (None for a full build). Signatures stay in DuckDB:
+    only the candidate pairs' hashes come into Python (``likely_pairs``). Each withdrawn body
+    gets one ``withdrawn`` row, which also deletes its pairs.
+    """
+    plan = plan_in_duckdb(session, signatures.project("body_hash"), stored)
+    candidates = likely_pairs(session, signatures, plan.new, threshold)
+    placed = near_duplicate_pairs(candidates, plan.new, texts_of, threshold, plan.kept)
+    tombstones = pa.Table.from_pylist(
+        [{"body_hash": h, "row_kind": WITHDRAWN} for h in plan.withdrawn], schema=PAIR_SCHEMA
+    )
+    return pa.concat_tables([placed, tombstones])
+
+
+def plan_in_duckdb(
+    session: duckdb.DuckDBPyConnection,
+    present: duckdb.DuckDBPyRelation,
+    stored: duckdb.DuckDBPyRelation | None,
+) -> Increment:
+    """``plan_increment``'s answer, worked out in DuckDB when no placed body has gone.
+
+    That is every nightly short of an extractor change, and then the bodies to place are simply
+    those without a ``placed`` row, and every stored pair stays (its ends are placed, hence present,
+    and not placed again). Only when a body has gone do the stored groups matter, and then every
+    stored row goes through ``plan_increment`` in Python.
+    """
+    if stored is None:
+        return Increment(new=set(_first_column(present)), withdrawn=[], kept=NO_PAIRS)
+    placed = stored.filter(f"row_kind = '{PLACED}'").project("body_hash")
+    if placed.join(present, "body_hash", how="anti").limit(1).fetchone() is not None:
+        return plan_increment(set(_first_column(present)), stored.to_arrow_table().cast(PAIR_SCHEMA))
+    new = set(_first_column(present.join(placed, "body_hash", how="anti")))
+    kept = stored.filter(f"row_kind = '{PAIR}'").to_arrow_table().cast(PAIR_SCHEMA)
+    return Increment(new=new, withdrawn=[], kept=kept)
+
+
+def _first_column(relation: duckdb.DuckDBPyRelation) -> list:
+    return relation.to_arrow_table().column(0).to_pylist()
 
 
 def with_band_keys(signatures: duckdb.DuckDBPyRelation, threshold: float) -> duckdb.DuckDBPyRelation:
-    """``signatures`` with a ``band_keys`` column: DuckDB's hash of each LSH band's values, for the
-    bands datasketch's ``MinHashLSH`` chooses for ``threshold``.
+    """``signatures`` with a ``band_keys`` column: DuckDB's hash of each LSH band's values (with
+    the band's number), for the bands datasketch's ``MinHashLSH`` chooses for ``threshold``.
 
-    Stored with the signature (int_body_signatures), so that a nightly finds a new body's band
-    neighbours by joining keys (``band_neighbours``) instead of hashing the bands of every stored
-    signature: 0.33 s of a 100k-page nightly's 0.52 s there (bench/RESULTS.md, seventeenth
-    session). A collision of two bands' hashes only adds a neighbour, which the exact banding in
-    ``_likely_pairs`` then leaves out.
+    Stored with the signature (int_body_signatures), so that candidate pairs come from a join on
+    the keys (``likely_pairs``) instead of hashing the bands of every stored signature again. Two
+    bands whose hashes collide only add a candidate, which the estimate and the exact check judge
+    like any other.
     """
     bands, rows = lsh_bands(threshold)
     keys = ", ".join(f"hash({b}, hashvalues[{b * rows + 1}:{(b + 1) * rows}])" for b in range(bands))
     return signatures.project(f"*, [{keys}]::UBIGINT[] AS band_keys")
 
 
-def band_neighbours(
-    session: duckdb.DuckDBPyConnection, signatures: duckdb.DuckDBPyRelation, new: set[str]
-) -> pa.Table:
-    """The signature rows of the ``new`` bodies and of every body sharing an LSH band with one,
-    ordered by body_hash (as ``near_duplicate_pairs`` wants them, without sorting a copy).
+def likely_pairs(
+    session: duckdb.DuckDBPyConnection,
+    signatures: duckdb.DuckDBPyRelation,
+    new: set[str],
+    threshold: float,
+) -> list[tuple[str, str]]:
+    """Body pairs (smaller hash first, in order), at least one of them ``new``, that share an LSH
+    band and whose MinHash estimate is within ``ESTIMATE_MARGIN`` of the threshold: the exact
+    check runs on these only.
 
-    Only these can form a candidate pair with a new body, so ``near_duplicate_pairs`` gives the
-    same rows from them as from every signature. Reading all of them cost 100 MB of hash values and
-    300 MB more while banding them at 100k pages, whatever a nightly brought. Bands are matched on
-    the stored ``band_keys`` (``with_band_keys``). ``signatures`` must be a relation over tables of
-    ``session`` (its SQL is inlined twice).
+    A self-join on the stored band keys, with the estimate in SQL, so that no signature comes into
+    Python: a first load at 100k pages read every signature (100 MB of hash values) and banded them
+    with numpy, and the dbt process's heap never gave that memory back. A nightly joins only the
+    new bodies' keys. With 128 permutations the estimate of a pair at the threshold has a standard
+    deviation of about 0.035, so a true pair falls below the margin with a probability under 1e-8.
+    ``signatures`` must be a relation over tables of ``session`` (its SQL is inlined).
     """
-    if not new:  # a nightly without new bodies (only withdrawn ones, or none) needs no signature
-        return SIGNATURE_SCHEMA.empty_table()
+    if not new:  # a nightly without new bodies (only withdrawn ones, or none) has no candidate
+        return []
     source = signatures.sql_query()
-    session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
+    everything = len(new) == signatures.aggregate("count(*)").fetchone()[0]
+    if everything:  # every body is new: each pair once, from its smaller hash
+        fresh, other = f"({source})", "f.body_hash < k.body_hash"
+    else:
+        session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
+        fresh, other = f"({source}) SEMI JOIN {_FRESH_VIEW} USING (body_hash)", "f.body_hash <> k.body_hash"
     try:
-        return _signature_table(
-            session.sql(
-                f"""
-                WITH keyed AS MATERIALIZED (
-                    SELECT body_hash, unnest(band_keys) AS band_key FROM ({source})
-                ),
-                fresh_keys AS (SELECT band_key FROM keyed SEMI JOIN {_FRESH_VIEW} USING (body_hash)),
-                near AS (SELECT DISTINCT body_hash FROM keyed SEMI JOIN fresh_keys USING (band_key))
-                SELECT * FROM ({source}) SEMI JOIN near USING (body_hash) ORDER BY body_hash
-                """
+        rows = session.sql(
+            f"""
+            WITH fresh_keys AS MATERIALIZED (SELECT body_hash, unnest(band_keys) AS band_key FROM {fresh}),
+            keyed AS (SELECT body_hash, unnest(band_keys) AS band_key FROM ({source})),
+            candidates AS (
+                SELECT DISTINCT least(f.body_hash, k.body_hash) AS low, greatest(f.body_hash, k.body_hash) AS high
+                FROM fresh_keys AS f INNER JOIN keyed AS k USING (band_key)
+                WHERE {other}
             )
-        )
+            SELECT c.low, c.high
+            FROM candidates AS c
+            INNER JOIN ({source}) AS a ON a.body_hash = c.low
+            INNER JOIN ({source}) AS b ON b.body_hash = c.high
+            WHERE len(list_filter(range(1, {NUM_PERM + 1}), i -> a.hashvalues[i] = b.hashvalues[i])) / {NUM_PERM}
+                >= '{threshold - ESTIMATE_MARGIN!r}'::DOUBLE
+            ORDER BY c.low, c.high
+            """
+        ).fetchall()
     finally:
-        session.unregister(_FRESH_VIEW)
-
-
-def _signature_table(rows: duckdb.DuckDBPyRelation) -> pa.Table:
-    """Signature rows read into Arrow with exactly ``SIGNATURE_SCHEMA``'s columns and types."""
-    return rows.to_arrow_table().select(SIGNATURE_SCHEMA.names).cast(SIGNATURE_SCHEMA)
+        if not everything:
+            session.unregister(_FRESH_VIEW)
+    return [(low, high) for low, high in rows]
 
 
 def lsh_bands(threshold: float) -> tuple[int, int]:
@@ -303,49 +343,32 @@ def lsh_bands(threshold: float) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def _placed_rows(
-    plan: Increment, signatures: pa.Table, texts_of: Callable[[list[str]], dict[str, str]], threshold: float
-) -> pa.Table:
-    placed = near_duplicate_pairs(signatures, plan.new, texts_of, threshold, plan.kept)
-    tombstones = pa.Table.from_pylist(
-        [{"body_hash": h, "row_kind": WITHDRAWN} for h in plan.withdrawn], schema=PAIR_SCHEMA
-    )
-    return pa.concat_tables([placed, tombstones])
-
-
 def near_duplicate_pairs(
-    signatures: pa.Table,
+    candidates: list[tuple[str, str]],
     new: set[str],
     texts_of: Callable[[list[str]], dict[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
     known: pa.Table | None = None,
 ) -> pa.Table:
-    """A spanning forest of the near-duplicate pairs that involve a ``new`` body, and one
-    ``placed`` row per new body.
+    """A spanning forest of the near-duplicate pairs among ``candidates``, and one ``placed`` row
+    per ``new`` body.
 
-    Candidates are pairs sharing an LSH band with a likely MinHash estimate. A candidate whose
-    bodies are already joined (through ``known`` pairs or pairs accepted here) is skipped; the
-    others are checked on the exact Jaccard of the shingle sets, read (``texts_of``) for candidate
-    bodies only. Storing a forest rather than every pair keeps a group of n copies at n - 1 rows:
-    a story syndicated to 50 sites would otherwise store 1,225 pairs, and groups that chain grow
-    with the square of their size. A pair row is keyed by its new body (the smaller hash when both
-    are new), so placing that body again replaces it.
+    A candidate whose bodies are already joined (through ``known`` pairs or pairs accepted here) is
+    skipped; the others are checked on the exact Jaccard of the shingle sets, read (``texts_of``)
+    for candidate bodies only. Candidates come in the order of their hashes, so the forest depends
+    only on the set of bodies. Storing a forest rather than every pair keeps a group of n copies at
+    n - 1 rows: a story syndicated to 50 sites would otherwise store 1,225 pairs, and groups that
+    chain grow with the square of their size. A pair row is keyed by its new body (the smaller
+    hash when both are new), so placing that body again replaces it.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
-    hashes = signatures.column("body_hash").to_pylist()
-    if any(a > b for a, b in itertools.pairwise(hashes)):  # band_neighbours returns them sorted
-        signatures = signatures.sort_by("body_hash")
-        hashes = signatures.column("body_hash").to_pylist()
-    is_new = np.fromiter((h in new for h in hashes), dtype=bool, count=len(hashes))
-    pairs = _likely_pairs(_signature_matrix(signatures), threshold, is_new)
     groups = _UnionFind()
     if known is not None:
         for a, b in zip(
             known.column("body_hash").to_pylist(), known.column("other_hash").to_pylist(), strict=True
         ):
             groups.union(a, b)
-    candidates = [(hashes[a], hashes[b]) for a, b in pairs.tolist()]
     involved = sorted(
         {h for pair in candidates if groups.find(pair[0]) != groups.find(pair[1]) for h in pair}
     )
@@ -361,11 +384,7 @@ def near_duplicate_pairs(
             rows.append(
                 {"body_hash": key, "other_hash": other, "similarity": round(similarity, 6), "row_kind": PAIR}
             )
-    rows += [
-        {"body_hash": h, "row_kind": PLACED}
-        for h, fresh in zip(hashes, is_new.tolist(), strict=True)
-        if fresh
-    ]
+    rows += [{"body_hash": h, "row_kind": PLACED} for h in sorted(new)]
     return pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
 
 
@@ -476,55 +495,3 @@ def _shingle_sets(
         for body_hash, text in texts_of(bodies[start : start + TEXT_CHUNK]).items():
             sets[body_hash] = shingles(text).astype(np.uint32)
     return sets
-
-
-def _signature_matrix(signatures: pa.Table) -> np.ndarray:
-    """The stored hash values as one (bodies x permutations) array, without a Python list per body."""
-    column = signatures.column("hashvalues").combine_chunks()
-    if len(column) == 0:
-        return np.empty((0, NUM_PERM), dtype=np.uint64)
-    return column.flatten().to_numpy(zero_copy_only=False).reshape(len(column), -1)
-
-
-def _likely_pairs(values: np.ndarray, threshold: float, is_new: np.ndarray) -> np.ndarray:
-    """Index pairs (i < j), at least one of them new, that share an LSH band and whose MinHash
-    estimate is within ``ESTIMATE_MARGIN`` of the threshold: the exact check runs on these only.
-
-    The bands are those datasketch's ``MinHashLSH`` chooses for the threshold, bucketed with numpy
-    (one sort per band instead of a Python dict entry per body and band). With 128 permutations the
-    estimate of a pair at the threshold has a standard deviation of about 0.035, so a true pair
-    falls below the margin with a probability under 1e-8.
-    """
-    bands, rows = lsh_bands(threshold)
-    count = len(values)
-    codes: list[np.ndarray] = []
-    for band in range(bands):
-        block = np.ascontiguousarray(values[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        _, bucket = np.unique(keys, return_inverse=True)
-        order = np.argsort(bucket, kind="stable")
-        sorted_buckets = bucket[order]
-        starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
-        sizes = np.diff(np.r_[starts, count])
-        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            members = order[start : start + size]
-            fresh = members[is_new[members]]
-            if fresh.size == 0:
-                continue
-            first = np.repeat(fresh, size)
-            second = np.tile(members, fresh.size)
-            distinct = first != second
-            low = np.minimum(first, second)[distinct]
-            high = np.maximum(first, second)[distinct]
-            codes.append(low * count + high)
-    if not codes:
-        return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
-    pairs = np.stack([unique // count, unique % count], axis=1)
-    keep = np.concatenate(
-        [
-            (values[chunk[:, 0]] == values[chunk[:, 1]]).mean(axis=1) >= threshold - ESTIMATE_MARGIN
-            for chunk in np.array_split(pairs, max(1, len(pairs) // 10_000))
-        ]
-    )
-    return pairs[keep]

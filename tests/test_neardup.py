@@ -13,13 +13,16 @@ import pytest
 from rnw.articles import fold_key
 from rnw.neardup import (
     NO_PAIRS,
+    PAIR_SCHEMA,
+    Increment,
     Text,
-    band_neighbours,
     cluster,
     cluster_pairs,
     jaccard,
+    likely_pairs,
     place_bodies,
-    place_new_bodies,
+    plan_in_duckdb,
+    plan_increment,
     recluster,
     shingles,
     signature_rows,
@@ -84,22 +87,28 @@ def test_threshold_is_respected(bodies: list[str]) -> None:
 
 
 def build(stored: pa.Table, present: dict[str, str]) -> pa.Table:
-    """One incremental build as dbt runs it: rows placed (by both paths, which must agree) replace
-    the stored rows of their body_hash (delete+insert)."""
+    """One incremental build as dbt runs it: rows placed replace the stored rows of their
+    body_hash (delete+insert)."""
     signatures = signature_rows(Text(h, t) for h, t in present.items())
+    assert sorted_plan(plan_from_duckdb(signatures, stored)) == sorted_plan(
+        plan_increment(set(present), stored)
+    ), "DuckDB's plan differs from the rule"
     rows = place_bodies(signatures, stored, lambda wanted: {h: present[h] for h in wanted})
-    assert place_from_duckdb(signatures, stored, present) == rows
     replaced = pc.is_in(stored.column("body_hash"), rows.column("body_hash"))
     return pa.concat_tables([stored.filter(pc.invert(replaced)), rows])
 
 
-def place_from_duckdb(signatures: pa.Table, stored: pa.Table, present: dict[str, str]) -> pa.Table:
-    """The int_body_pairs model's path: signatures, with their band keys, stay in a DuckDB table."""
+def plan_from_duckdb(signatures: pa.Table, stored: pa.Table) -> Increment:
+    """The int_body_pairs model's plan: signatures and stored rows in DuckDB tables."""
     with duckdb.connect() as con:
-        with_band_keys(con.from_arrow(signatures), 0.8).create("signatures")
-        return place_new_bodies(
-            con, con.table("signatures"), stored, lambda wanted: {h: present[h] for h in wanted}
-        )
+        con.from_arrow(signatures).create("signatures")
+        con.from_arrow(stored.cast(PAIR_SCHEMA)).create("stored")
+        return plan_in_duckdb(con, con.table("signatures").project("body_hash"), con.table("stored"))
+
+
+def sorted_plan(plan: Increment) -> tuple[set[str], list[str], list[dict]]:
+    kept = plan.kept.select(["body_hash", "other_hash", "similarity"]).to_pylist()
+    return plan.new, plan.withdrawn, sorted(kept, key=lambda r: (r["body_hash"], r["other_hash"]))
 
 
 def clusters_of(stored: pa.Table, present: dict[str, str]) -> pa.Table:
@@ -202,9 +211,9 @@ def test_clusters_kept_up_to_date_equal_those_made_whole(bodies: list[str]) -> N
     assert set(touched.column("body_hash").to_pylist()) == set(one_more)
 
 
-def test_a_new_body_reads_only_the_signatures_that_share_a_band_with_it(bodies: list[str]) -> None:
-    """A nightly must not read every stored signature: from DuckDB, placing a new copy of one story
-    reads that story's bodies (they share bands) and none of an unrelated story's."""
+def test_a_new_body_is_a_candidate_with_its_own_story_only(bodies: list[str]) -> None:
+    """A nightly joins only the new bodies' band keys: a new copy of one story pairs with that
+    story's stored copies (they share bands) and with none of an unrelated story's."""
     story, _, other = bodies
     copies = {fold_key(t): t for t in variants(story, 4)}
     others = {fold_key(t): t for t in variants(other, 4)}
@@ -213,6 +222,8 @@ def test_a_new_body_reads_only_the_signatures_that_share_a_band_with_it(bodies: 
     with duckdb.connect() as con:
         signatures = signature_rows(Text(h, t) for h, t in everything.items())
         with_band_keys(con.from_arrow(signatures), 0.8).create("signatures")
-        near = band_neighbours(con, con.table("signatures"), {new})
-    read = set(near.column("body_hash").to_pylist())
-    assert new in read and read - {new} and read <= set(copies) | {new}
+        pairs = likely_pairs(con, con.table("signatures"), {new}, 0.8)
+        every_pair = likely_pairs(con, con.table("signatures"), set(everything), 0.8)
+    assert pairs == sorted(pairs) and all(a < b and new in (a, b) for a, b in pairs)
+    assert {h for pair in pairs for h in pair} - {new} == set(copies), "each copy, nothing else"
+    assert set(pairs) == {pair for pair in every_pair if new in pair}, "as in a full build"
