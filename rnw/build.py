@@ -35,6 +35,7 @@ from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
     from dbt.contracts.graph.manifest import Manifest
+    from dbt_common.events.base_types import EventMsg
 
 # The stored shape of the incremental models. Bump it when one of them changes its columns or the
 # meaning of its rows: an existing build.duckdb is then rebuilt with --full-refresh on its next
@@ -289,11 +290,12 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     results: list = []
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
+    callbacks = [] if manifest is None else [PoolRelease(python_models(manifest))]
     for count, args in enumerate(invocations, start=1):
         if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
             run_results.unlink(missing_ok=True)
         try:
-            result = dbtRunner(manifest=manifest).invoke(args)
+            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:
             _release_duckdb()
         results += getattr(result.result, "results", None) or []
@@ -304,6 +306,36 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     if merged is not None:
         run_results.write_text(json.dumps(merged), encoding="utf-8")
     return _Outcome(results, bool(result.success), result.exception, count)
+
+
+def python_models(manifest: Manifest) -> set[str]:
+    """The build's Python models: the worker pool's only users (``rnw.parallel``)."""
+    return {
+        unique_id
+        for unique_id, node in manifest.nodes.items()
+        if unique_id.startswith("model.") and getattr(node, "language", "sql") == "python"
+    }
+
+
+class PoolRelease:
+    """A dbt event callback that stops the worker pool once every model in ``waiting`` has
+    finished: the marts and the tests that follow have no use for idle workers, which hold the
+    extractors' and enrichers' data (about 350 MB). Kept to the end, they were part of a 100k-page
+    build's peak, reached in its last test, and of a nightly's, in the marts (bench/RESULTS.md,
+    eighteenth session).
+
+    Only a whole build knows its models ahead (``_run_here`` with a manifest); a model that does
+    not run (skipped after a failure) leaves the pool up, as before.
+    """
+
+    def __init__(self, waiting: set[str]) -> None:
+        self.waiting = set(waiting)
+
+    def __call__(self, event: EventMsg) -> None:
+        if self.waiting and event.info.name == "NodeFinished":
+            self.waiting.discard(event.data.node_info.unique_id)
+            if not self.waiting:
+                stop_pool()
 
 
 def _merge_run_results(earlier: dict | None, later: dict) -> dict:

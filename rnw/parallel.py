@@ -9,8 +9,9 @@ Ingest decodes files on it too when decoding a file costs more than sending it b
 
 The pool is started with ``spawn`` (never ``fork``: the dbt process holds DuckDB connections and
 threads, and a forked child would inherit the run lock's file descriptor). It is created on first
-use, or ahead of a build by ``start_pool``, and kept for the life of the process, so one dbt build
-pays its start-up once; its workers warm up as they start (``rnw.warmup``). Small inputs
+use, or ahead of a build by ``start_pool``, and kept until the build's last Python model has run
+(``rnw.build.PoolRelease``), so one dbt build pays its start-up once; its workers warm up as they
+start (``rnw.warmup``). Small inputs
 (a nightly run's few articles, the tests' examples) run in-process: starting workers would cost
 more than it saves. As with any ``spawn`` pool, a script that calls rnw must keep its own work under
 ``if __name__ == "__main__":``, since each worker imports the script's main module.
@@ -204,7 +205,7 @@ def start_pool() -> None:
 
 
 def stop_pool() -> None:
-    """Stop the workers, if any (a bulk build runs in another process, with workers of its own)."""
+    """Stop the workers, if any; the next task that needs them starts a new pool."""
     global _pool
     with _pool_lock:
         if _pool is not None:

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -127,6 +127,47 @@ def test_incremental_build_equals_full_refresh(
     assert mart_checksums(home / "warehouse.duckdb", ("staging",)) == staging_after_incremental
     assert after_incremental["marts.dim_articles"][0] > 7
     assert _built_reference(home) > 0, "a full refresh builds them"
+
+
+def test_the_worker_pool_stops_once_the_last_python_model_has_run(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Idle workers hold the extractors' and enrichers' data: a build stops them when its last
+    Python model (their only users) has finished, and the marts and tests after it run without."""
+    from rnw import build, parallel
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
+    assert rnw(home, "ingest", *map(str, corpus)).exit_code == 0
+    monkeypatch.setenv("RNW_WORKERS", "2")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
+    monkeypatch.setattr(parallel, "_pool", None)  # a pool of this build's own
+    stops: list[tuple[datetime, bool]] = []
+    stop = build.stop_pool
+
+    def recorded_stop() -> None:
+        stops.append((datetime.now(UTC), parallel._pool is not None))
+        stop()
+
+    monkeypatch.setattr(build, "stop_pool", recorded_stop)
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+    [(stopped_at, was_running)] = stops
+    assert was_running, "the build's Python models ran on the pool"
+    assert parallel._pool is None
+    manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
+    run = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
+    finished = {
+        r["unique_id"]: datetime.fromisoformat(r["timing"][-1]["completed_at"]).replace(tzinfo=UTC)
+        for r in run["results"]
+        if r["timing"]
+    }
+    python = {u for u in finished if manifest["nodes"][u].get("language") == "python"}
+    assert len(python) >= 8
+    assert max(finished[u] for u in python) <= stopped_at < max(finished.values()), (
+        "stopped after the last Python model, before the build's end"
+    )
 
 
 def _statements_while_executing(log: str, node: str) -> list[str]:
