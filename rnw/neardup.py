@@ -36,8 +36,9 @@ DEFAULT_THRESHOLD = 0.8
 ESTIMATE_MARGIN = 0.2
 # Bodies whose text is read at once for the exact check (_shingle_sets).
 TEXT_CHUNK = 2_500
-# The new bodies, registered on the session for the band-key join (likely_pairs).
+# The new bodies and the candidate pairs, registered on the session by likely_pairs.
 _FRESH_VIEW = "rnw_fresh_bodies"
+_CANDIDATES_VIEW = "rnw_candidate_pairs"
 _DROP = re.compile(r"[\s\W_]+")
 _MULTIPLIER = np.uint64(1_000_003)
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -296,12 +297,13 @@ def likely_pairs(
     band and whose MinHash estimate is within ``ESTIMATE_MARGIN`` of the threshold: the exact
     check runs on these only.
 
-    A self-join on the stored band keys, with the estimate in SQL, so that no signature comes into
-    Python: a first load at 100k pages read every signature (100 MB of hash values) and banded them
-    with numpy, and the dbt process's heap never gave that memory back. A nightly joins only the
-    new bodies' keys. With 128 permutations the estimate of a pair at the threshold has a standard
-    deviation of about 0.035, so a true pair falls below the margin with a probability under 1e-8.
-    ``signatures`` must be a relation over tables of ``session`` (its SQL is inlined).
+    Joins on the stored band keys, one band at a time, with the estimate in SQL, so that no
+    signature comes into Python: a first load at 100k pages read every signature (100 MB of hash
+    values) and banded them with numpy, and the dbt process's heap never gave that memory back.
+    Joining all bands' keys at once ran out of DuckDB's 160 MB in the dbt process. A nightly joins
+    only the new bodies' keys. With 128 permutations the estimate of a pair at the threshold has a
+    standard deviation of about 0.035, so a true pair falls below the margin with a probability
+    under 1e-8. ``signatures`` must be a relation over tables of ``session`` (its SQL is inlined).
     """
     if not new:  # a nightly without new bodies (only withdrawn ones, or none) has no candidate
         return []
@@ -313,27 +315,41 @@ def likely_pairs(
         session.register(_FRESH_VIEW, pa.table({"body_hash": pa.array(sorted(new), pa.string())}))
         fresh, other = f"({source}) SEMI JOIN {_FRESH_VIEW} USING (body_hash)", "f.body_hash <> k.body_hash"
     try:
+        banded = [
+            session.sql(
+                f"""
+                SELECT least(f.body_hash, k.body_hash) AS low, greatest(f.body_hash, k.body_hash) AS high
+                FROM (SELECT body_hash, band_keys[{band}] AS band_key FROM {fresh}) AS f
+                INNER JOIN (SELECT body_hash, band_keys[{band}] AS band_key FROM ({source})) AS k
+                    USING (band_key)
+                WHERE {other}
+                """
+            ).to_arrow_table()
+            for band in range(1, lsh_bands(threshold)[0] + 1)
+        ]
+    finally:
+        if not everything:
+            session.unregister(_FRESH_VIEW)
+    session.register(_CANDIDATES_VIEW, pa.concat_tables(banded))
+    try:
         rows = session.sql(
             f"""
-            WITH fresh_keys AS MATERIALIZED (SELECT body_hash, unnest(band_keys) AS band_key FROM {fresh}),
-            keyed AS (SELECT body_hash, unnest(band_keys) AS band_key FROM ({source})),
-            candidates AS (
-                SELECT DISTINCT least(f.body_hash, k.body_hash) AS low, greatest(f.body_hash, k.body_hash) AS high
-                FROM fresh_keys AS f INNER JOIN keyed AS k USING (band_key)
-                WHERE {other}
+            WITH c AS (SELECT DISTINCT low, high FROM {_CANDIDATES_VIEW}),
+            involved AS MATERIALIZED (
+                SELECT body_hash, hashvalues FROM ({source})
+                SEMI JOIN (SELECT low AS body_hash FROM c UNION SELECT high FROM c) USING (body_hash)
             )
             SELECT c.low, c.high
-            FROM candidates AS c
-            INNER JOIN ({source}) AS a ON a.body_hash = c.low
-            INNER JOIN ({source}) AS b ON b.body_hash = c.high
-            WHERE len(list_filter(range(1, {NUM_PERM + 1}), i -> a.hashvalues[i] = b.hashvalues[i])) / {NUM_PERM}
+            FROM c
+            INNER JOIN involved AS a ON a.body_hash = c.low
+            INNER JOIN involved AS b ON b.body_hash = c.high
+            WHERE len(list_filter(list_zip(a.hashvalues, b.hashvalues), v -> v[1] = v[2])) / {NUM_PERM}
                 >= '{threshold - ESTIMATE_MARGIN!r}'::DOUBLE
             ORDER BY c.low, c.high
             """
         ).fetchall()
     finally:
-        if not everything:
-            session.unregister(_FRESH_VIEW)
+        session.unregister(_CANDIDATES_VIEW)
     return [(low, high) for low, high in rows]
 
 

@@ -227,3 +227,34 @@ def test_a_new_body_is_a_candidate_with_its_own_story_only(bodies: list[str]) ->
     assert pairs == sorted(pairs) and all(a < b and new in (a, b) for a, b in pairs)
     assert {h for pair in pairs for h in pair} - {new} == set(copies), "each copy, nothing else"
     assert set(pairs) == {pair for pair in every_pair if new in pair}, "as in a full build"
+
+
+def test_candidate_pairs_of_a_first_load_fit_a_small_memory_cap(tmp_path) -> None:
+    """A first load joins every body's band keys: one band at a time, under DuckDB's cap. Joining
+    all bands at once ran out of the dbt process's 160 MB at 100k pages; here 100,000 signatures
+    (random, but for planted near-copies) under 40 MB give exactly the planted pairs."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 2**32, size=(100_000, 128), dtype=np.uint64)
+    planted = {(2 * i, 2 * i + 1) for i in range(0, 300, 3)}
+    for original, copy in planted:
+        values[copy] = values[original]
+        values[copy, rng.choice(128, 10, replace=False)] += 1  # a copy that differs a little
+    hashes = [f"{i:032x}" for i in range(len(values))]
+    signatures = pa.table(
+        {
+            "body_hash": hashes,
+            "shingle_count": pa.array(np.full(len(values), 100), pa.int32()),
+            "hashvalues": pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), 128).cast(
+                pa.list_(pa.uint64())
+            ),
+        }
+    )
+    with duckdb.connect(str(tmp_path / "signatures.duckdb")) as con:
+        with_band_keys(con.from_arrow(signatures), 0.8).create("signatures")
+        con.execute("CHECKPOINT")
+        con.execute("SET memory_limit = '40MB'")
+        con.execute("SET preserve_insertion_order = false")
+        pairs = likely_pairs(con, con.table("signatures"), set(hashes), 0.8)
+    assert pairs == sorted((hashes[a], hashes[b]) for a, b in planted)
