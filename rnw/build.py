@@ -290,7 +290,7 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     results: list = []
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
-    callbacks = [] if manifest is None else [PoolRelease(python_models(manifest))]
+    callbacks = [] if manifest is None else [PoolRelease(worker_pool_models(manifest))]
     for count, args in enumerate(invocations, start=1):
         if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
             run_results.unlink(missing_ok=True)
@@ -308,21 +308,21 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     return _Outcome(results, bool(result.success), result.exception, count)
 
 
-def python_models(manifest: Manifest) -> set[str]:
-    """The build's Python models: the worker pool's only users (``rnw.parallel``)."""
-    return {
-        unique_id
-        for unique_id, node in manifest.nodes.items()
-        if unique_id.startswith("model.") and getattr(node, "language", "sql") == "python"
-    }
+# Config meta of the models that run Python on the worker pool (rnw.parallel).
+WORKER_POOL_META = "worker_pool"
+
+
+def worker_pool_models(manifest: Manifest) -> set[str]:
+    """The models that declare ``meta={"worker_pool": True}``: the pool's users."""
+    return {u for u, node in manifest.nodes.items() if node.config.meta.get(WORKER_POOL_META)}
 
 
 class PoolRelease:
     """A dbt event callback that stops the worker pool once every model in ``waiting`` has
-    finished: the marts and the tests that follow have no use for idle workers, which hold the
+    finished: the models and tests that follow have no use for idle workers, which hold the
     extractors' and enrichers' data (about 350 MB). Kept to the end, they were part of a 100k-page
-    build's peak, reached in its last test, and of a nightly's, in the marts (bench/RESULTS.md,
-    eighteenth session).
+    build's peak, reached in its last test, and of a nightly's, in the marts; kept until the last
+    Python model, of the peak in ``int_person_identities`` (bench/RESULTS.md, eighteenth session).
 
     Only a whole build knows its models ahead (``_run_here`` with a manifest); a model that does
     not run (skipped after a failure) leaves the pool up, as before.

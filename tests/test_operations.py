@@ -129,11 +129,12 @@ def test_incremental_build_equals_full_refresh(
     assert _built_reference(home) > 0, "a full refresh builds them"
 
 
-def test_the_worker_pool_stops_once_the_last_python_model_has_run(
+def test_the_worker_pool_stops_once_its_last_model_has_run(
     examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Idle workers hold the extractors' and enrichers' data: a build stops them when its last
-    Python model (their only users) has finished, and the marts and tests after it run without."""
+    """Idle workers hold the extractors' and enrichers' data: a build stops them when the last
+    model that declares it uses them (config meta ``worker_pool``) has finished, and the models
+    and tests after it run without."""
     from rnw import build, parallel
 
     home = tmp_path / "var"
@@ -163,10 +164,10 @@ def test_the_worker_pool_stops_once_the_last_python_model_has_run(
         for r in run["results"]
         if r["timing"]
     }
-    python = {u for u in finished if manifest["nodes"][u].get("language") == "python"}
-    assert len(python) >= 8
-    assert max(finished[u] for u in python) <= stopped_at < max(finished.values()), (
-        "stopped after the last Python model, before the build's end"
+    users = {u for u in finished if manifest["nodes"][u]["config"]["meta"].get("worker_pool")}
+    assert users >= {"model.rnw.int_pages_extracted", "model.rnw.int_article_people"}
+    assert max(finished[u] for u in users) <= stopped_at < max(finished.values()), (
+        "stopped after the last model on the pool, before the build's end"
     )
 
 

@@ -25,6 +25,7 @@ def model(dbt, session):
         materialized="incremental",
         unique_key="body_hash",
         incremental_strategy="delete+insert",
+        meta={"worker_pool": True},  # it hands the workers their enrichers' warm-up
     )  # its post-hook (no Jinja in Python models) is in _articles__models.yml
     prewarm(warm_enrichers_once)
     extracted = dbt.ref("int_articles_extracted")

@@ -13,7 +13,7 @@ from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key="body_hash")
+    dbt.config(materialized="incremental", unique_key="body_hash", meta={"worker_pool": True})
     threshold = float(dbt.config.get("near_duplicate_threshold"))
     extracted = dbt.ref("int_articles_extracted")
     if dbt.is_incremental:

@@ -11,7 +11,7 @@ from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key="page_id")
+    dbt.config(materialized="incremental", unique_key="page_id", meta={"worker_pool": True})
     pages = dbt.ref("stg_raw__pages").project("page_id, page_text, content_type, uri")
     if dbt.is_incremental:
         versions = ", ".join(f"'{v}'" for v in current_extractor_versions())

@@ -8,7 +8,7 @@ from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key="article_id")
+    dbt.config(materialized="incremental", unique_key="article_id", meta={"worker_pool": True})
     articles = unenriched(
         dbt, session, dbt.ref("int_articles_canonical"), "article_id, body_text, credits_json", PEOPLE_VERSION
     )
