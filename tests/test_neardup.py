@@ -232,7 +232,8 @@ def test_a_new_body_is_a_candidate_with_its_own_story_only(bodies: list[str]) ->
 def test_candidate_pairs_of_a_first_load_fit_a_small_memory_cap(tmp_path) -> None:
     """A first load joins every body's band keys: one band at a time, under DuckDB's cap. Joining
     all bands at once ran out of the dbt process's 160 MB at 100k pages; here 100,000 signatures
-    (random, but for planted near-copies) under 40 MB give exactly the planted pairs."""
+    (random, but for planted near-copies) under 40 MB give exactly the planted pairs, and so do
+    a nightly's few new bodies."""
     import numpy as np
 
     rng = np.random.default_rng(7)
@@ -257,4 +258,6 @@ def test_candidate_pairs_of_a_first_load_fit_a_small_memory_cap(tmp_path) -> Non
         con.execute("SET memory_limit = '40MB'")
         con.execute("SET preserve_insertion_order = false")
         pairs = likely_pairs(con, con.table("signatures"), set(hashes), 0.8)
+        nightly = likely_pairs(con, con.table("signatures"), {hashes[1], hashes[2]}, 0.8)
     assert pairs == sorted((hashes[a], hashes[b]) for a, b in planted)
+    assert nightly == [(hashes[0], hashes[1])], "a nightly's new bodies: all bands in one join"
