@@ -155,7 +155,7 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     [(stopped_at, was_running)] = stops
-    assert was_running, "the build's Python models ran on the pool"
+    assert was_running, "the build's models ran on the pool"
     assert parallel._pool is None
     manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
     run = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
