@@ -12,8 +12,9 @@ threads, and a forked child would inherit the run lock's file descriptor). It is
 use, or ahead of a build by ``start_pool``, and kept until the last model of the build that uses
 it has run (``rnw.build.PoolRelease``), so one dbt build pays its start-up once; its workers warm
 up as they start (``rnw.warmup``). Small inputs (a nightly run's few articles, the tests'
-examples) run in-process: starting workers would cost more than it saves. As with any ``spawn`` pool, a script that calls rnw must keep its own work under
-``if __name__ == "__main__":``, since each worker imports the script's main module.
+examples) run in-process: starting workers would cost more than it saves. As with any ``spawn``
+pool, a script that calls rnw must keep its own work under ``if __name__ == "__main__":``, since
+each worker imports the script's main module.
 """
 
 from __future__ import annotations

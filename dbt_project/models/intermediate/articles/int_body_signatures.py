@@ -1,7 +1,7 @@
 """MinHash signature of each distinct article body (Python: rnw.neardup).
 
 Incremental on body_hash: a body is read and hashed once, ever; clustering then works on the
-stored signatures, and a nightly finds a new body's LSH neighbours on the stored band keys
+stored signatures, whose candidate pairs come from joins on the stored LSH band keys
 (rnw.neardup.with_band_keys; changing `near_duplicate_threshold` needs `--full-refresh`). A
 nightly's few new bodies are read by rowid ranges (rnw.incremental.rows_by_key): listed by key,
 DuckDB read every stored body's text to find them.
