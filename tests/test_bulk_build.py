@@ -176,3 +176,23 @@ def test_a_bulk_builds_two_stages_select_every_node_once_inputs_first(
     skipped = {u for u, node in manifest.nodes.items() if node.name in reference.names}
     one, two = (listed(*stage) for stage in bulk_stages(manifest, reference.selectors))
     assert not one & two and one | two == everything - skipped
+
+
+def test_a_build_file_left_empty_by_a_kill_is_made_again(tmp_path: Path) -> None:
+    """A run killed just as DuckDB created build.duckdb leaves a file of 0 bytes, which DuckDB
+    refuses to open: the next build starts it again instead of failing."""
+    from rnw.build import run_dbt
+    from rnw.ingest import ingest_paths
+    from rnw.rawstore import RawStore
+    from rnw.settings import Settings
+
+    settings = Settings(home=tmp_path / "var")
+    settings.export_env()
+    settings.home_dir.mkdir(parents=True, exist_ok=True)
+    pages = sorted((REPO_ROOT / "examples" / "pages").glob("*"))[:2]
+    ingest_paths(RawStore(settings.raw_db), pages, source_id="local", run_id="test")
+    settings.build_db.touch()
+    settings.marts_db.touch()
+    summary = run_dbt(settings, "build", ["--quiet"])
+    assert summary.success, summary.failures
+    assert settings.build_db.stat().st_size > 0
