@@ -78,14 +78,33 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
     writes the file; DuckDB then reads the file) rules out any lock-order interplay between the two
     queries and still never holds the output in memory. The file lives in ``scratch_dir``, which
     each build clears before it starts.
+
+    Batches are gathered into row groups of about ``spill_row_group_bytes``: written one row group
+    per batch (50-500 rows), a 100k-page model's file had thousands, and the DuckDB connection that
+    read it into a table kept about 11 MB of native memory per model until it closed, so a build's
+    process grew with the archive (bench/RESULTS.md, nineteenth session).
     """
-    scratch = Settings().scratch_dir
-    scratch.mkdir(parents=True, exist_ok=True)
-    path = scratch / f"{uuid.uuid4().hex}.parquet"
+    settings = Settings()
+    settings.scratch_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.scratch_dir / f"{uuid.uuid4().hex}.parquet"
     with pq.ParquetWriter(path, reader.schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
+        for group in _row_groups(reader, settings.spill_row_group_bytes):
+            writer.write_table(pa.Table.from_batches(group, reader.schema))
     return session.read_parquet(str(path))
+
+
+def _row_groups(batches: Iterable[pa.RecordBatch], group_bytes: int) -> Iterator[list[pa.RecordBatch]]:
+    """Consecutive batches, in order, in lists of at least ``group_bytes`` (the last may hold less)."""
+    group: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        group.append(batch)
+        size += batch.nbytes
+        if size >= group_bytes:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def _start_worker(parent: int) -> None:

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
     # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).
     parallel_min_item_ms: float = 1.0
+    # A Python model's output is written to Parquet in row groups of about this many bytes
+    # (rnw.parallel.spill): one row group per 50-500-row batch left the DuckDB connection that read
+    # the file holding native memory per row group until it closed (about 11 MB per model at 100k
+    # pages); a model holds at most one row group of its output.
+    spill_row_group_bytes: int = 8 * 2**20
     # DuckDB's memory (dbt's profile, the raw store and publish): above it DuckDB evicts cached
     # blocks or spills to disk. Left alone its cache grows to 80% of RAM; 512 MB and then 384 MB
     # brought a 100k-page first load's process tree from 2,265 to 1,373-1,522 MB (bench/RESULTS.md,

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from rnw import enrich
-from rnw.parallel import map_batches
+from rnw.parallel import map_batches, spill
 from rnw.settings import REPO_ROOT
 from scrapers.textdump import split_text_dump
 
@@ -52,6 +52,36 @@ def test_pool_gives_the_rows_of_an_in_process_run_in_input_order(
     assert [r["article_id"] for r in pooled] == [f"a{i:03d}" for i in range(40)]
     assert pooled == serial
     assert any(r["mentions"] for r in pooled), "the sample names regions: an empty result proves nothing"
+
+
+def _small_batches(count: int, rows: int) -> pa.RecordBatchReader:
+    schema = pa.schema([("n", pa.int64()), ("text", pa.string())])
+    batches = (
+        pa.record_batch([list(range(b * rows, (b + 1) * rows)), [f"第{b:03d}批" * 20] * rows], schema=schema)
+        for b in range(count)
+    )
+    return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+@pytest.mark.parametrize("group_batches", [None, 25])
+def test_spill_gathers_small_batches_into_row_groups(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, group_batches: int | None
+) -> None:
+    """One row group per small batch left DuckDB holding memory per row group (nineteenth session)."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("RNW_HOME", str(tmp_path))
+    batch_bytes = _small_batches(1, 10).read_next_batch().nbytes
+    if group_batches:
+        monkeypatch.setenv("RNW_SPILL_ROW_GROUP_BYTES", str(batch_bytes * group_batches))
+    relation = spill(duckdb.connect(), _small_batches(300, 10))
+    assert [n for (n,) in relation.project("n").fetchall()] == list(range(3000))
+    (path,) = (tmp_path / "scratch").glob("*.parquet")
+    groups = [
+        pq.ParquetFile(path).metadata.row_group(i).num_rows
+        for i in range(pq.ParquetFile(path).num_row_groups)
+    ]
+    assert groups == ([3000] if group_batches is None else [250] * 12)
 
 
 def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, articles: pa.Table) -> None:
