@@ -73,6 +73,8 @@ class BuildSummary:
     """dbt's threads when the command chose them: ``bulk_dbt_threads`` for a bulk build."""
     invocations: int = 1
     """dbt invocations the build took: two for a bulk build in stages (``bulk_stages``)."""
+    memory_limit: str = ""
+    """DuckDB's memory cap in dbt's profile: ``bulk_duckdb_memory_limit`` for a bulk build."""
 
 
 @contextmanager
@@ -216,7 +218,9 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
-    result = _invoke_in_turn(settings, manifest, invocations)
+    memory_limit = settings.bulk_duckdb_memory_limit if bulk else settings.duckdb_memory_limit
+    with _environment(MEMORY_LIMIT_VARIABLE, memory_limit):
+        result = _invoke_in_turn(settings, manifest, invocations)
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:
@@ -227,11 +231,30 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
     summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     summary.invocations = result.invocations
+    summary.memory_limit = memory_limit
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
         )
     return summary
+
+
+# dbt's profile (profiles.yml) and the models' Settings read DuckDB's memory cap from it.
+MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` in this process's environment, as it was afterwards."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 # dbt_project.yml tags the models of a bulk build's first stage: staging and the chain from pages

@@ -30,8 +30,9 @@ TOPICS_VERSION = "topics-1"
 # of text (6.2 KB each at 100k bench pages); each part scans the other side once (0.06-0.09 s for
 # the regions of 100k articles).
 JOIN_PART_ROWS = 5_000
-# Person mentions per part of an identity resolution (``identities_in_name_parts``).
-IDENTITY_PART_MENTIONS = 50_000
+# Person mentions per part of an identity resolution (``identities_in_name_parts``). A part's
+# resolution holds about 600 bytes per mention at its peak (a 73,000-mention part: +45 MB).
+IDENTITY_PART_MENTIONS = 10_000
 
 _MENTION = pa.struct(
     [
@@ -282,18 +283,46 @@ def person_identities(batches: Iterable[pa.RecordBatch]) -> pa.Table:
 def identities_in_name_parts(
     mentions: duckdb.DuckDBPyRelation, part_mentions: int = IDENTITY_PART_MENTIONS
 ) -> pa.RecordBatchReader:
-    """``person_identities`` over ``mentions``, the names in parts of about ``part_mentions``
-    mentions (by a hash of the name). A cluster never spans two names, so the parts give the rows
-    one call over all would; one call held every mention of a first load in Python, and at 100k
-    pages that was the build's peak (bench/RESULTS.md, fifteenth session)."""
-    parts = max(1, -(-mentions.aggregate("count(*)").fetchone()[0] // part_mentions))
+    """``person_identities`` over ``mentions``, a range of names at a time (``name_ranges``). A
+    cluster never spans two names, so the parts give the rows one call over all would. One call
+    held every mention of a first load in Python, the 100k-page build's peak (bench/RESULTS.md,
+    fifteenth session); parts by a hash of the name held up to 73,000 of the 100k bench's 139,000
+    mentions, since its 24 names are far from even (twentieth session)."""
+    ranges = name_ranges(mentions, part_mentions)
 
     def resolved() -> Iterator[pa.RecordBatch]:
-        for part in range(parts):
-            named = mentions.filter(f"hash(name) % {parts} = {part}") if parts > 1 else mentions
+        for low, high in ranges:
+            named = mentions.filter(_name_range_filter(low, high)) if len(ranges) > 1 else mentions
             yield from person_identities(named.to_arrow_reader(5000)).to_batches()
 
     return pa.RecordBatchReader.from_batches(IDENTITY_SCHEMA, resolved())
+
+
+def name_ranges(mentions: duckdb.DuckDBPyRelation, part_mentions: int) -> list[tuple[str | None, str | None]]:
+    """Consecutive ranges of ``mentions``' names in DuckDB's order, from ``low`` (inclusive) to
+    ``high`` (exclusive; None: unbounded), each of at most ``part_mentions`` mentions unless one
+    name alone has more."""
+    ranges: list[tuple[str | None, str | None]] = []
+    low, held = None, 0
+    for name, count in mentions.aggregate("name, count(*)", "name").order("name").fetchall():
+        if held and held + count > part_mentions:
+            ranges.append((low, name))
+            low, held = name, 0
+        held += count
+    ranges.append((low, None))
+    return ranges
+
+
+def _name_range_filter(low: str | None, high: str | None) -> duckdb.Expression:
+    from duckdb import ColumnExpression, ConstantExpression  # the workers import this module too
+
+    name = ColumnExpression("name")
+    within = ConstantExpression(True)
+    if low is not None:
+        within = within & (name >= ConstantExpression(low))
+    if high is not None:
+        within = within & (name < ConstantExpression(high))
+    return within
 
 
 def topics(batches: Iterable[pa.RecordBatch]) -> pa.Table:

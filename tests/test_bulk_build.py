@@ -16,15 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from rnw.build import MEMORY_LIMIT_VARIABLE
 from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
-from rnw.settings import REPO_ROOT
+from rnw.settings import REPO_ROOT, Settings
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator,
-# dbt threads when the build chose them, and dbt invocations.
+# dbt threads when the build chose them, dbt invocations, DuckDB's memory cap in dbt's profile, and
+# the cap's environment variable after the build (the steady cap again).
 _BUILDS = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 
 def main():
@@ -40,7 +42,10 @@ def main():
         with store.session():
             ingest_sources(store, {"files": [Path(p) for p in paths]}, run_id="bulk-test")
         summary = run_dbt(settings, "build", ["--quiet"])
-        seen.append([summary.success, summary.allocator, summary.threads, summary.invocations])
+        seen.append([
+            summary.success, summary.allocator, summary.threads, summary.invocations, summary.memory_limit,
+            os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
+        ])
     print(json.dumps(seen))
 
 if __name__ == "__main__":
@@ -61,7 +66,7 @@ def _script(tmp_path: Path, home: Path, threshold: int, groups: list[list[Path]]
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != ALLOCATOR_VARIABLE}
+    env = {k: v for k, v in os.environ.items() if k not in {ALLOCATOR_VARIABLE, MEMORY_LIMIT_VARIABLE}}
     env["PYTHONPATH"] = str(REPO_ROOT)
     return env
 
@@ -77,10 +82,14 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
         cwd=REPO_ROOT,
     )
     builds = json.loads(result.stdout.strip().splitlines()[-1])
+    steady, bulk = (
+        Settings.model_fields[f].default for f in ("duckdb_memory_limit", "bulk_duckdb_memory_limit")
+    )
+    assert bulk != steady
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 2],
-        [True, ALLOCATOR_STEADY, None, 1],
-        [True, ALLOCATOR_BULK, 1, 2],
+        [True, ALLOCATOR_BULK, 1, 2, bulk, steady],
+        [True, ALLOCATOR_STEADY, None, 1, steady, steady],
+        [True, ALLOCATOR_BULK, 1, 2, bulk, steady],
     ]
 
 

@@ -121,7 +121,7 @@ def test_cluster_same_person_is_linear_on_a_common_name():
 @PROPERTY
 @given(MENTIONS, st.integers(min_value=1, max_value=8))
 def test_identities_resolved_in_name_parts_equal_one_resolution_of_every_mention(mentions, part_mentions):
-    """The identity model resolves a first load's names a part at a time (by a hash of the name)."""
+    """The identity model resolves a first load's names a range of names at a time."""
     import duckdb
     import pyarrow as pa
 
@@ -143,3 +143,29 @@ def test_identities_resolved_in_name_parts_equal_one_resolution_of_every_mention
         parted = identities_in_name_parts(con.from_arrow(table), part_mentions).read_all()
     whole = person_identities(table.to_batches())
     assert parted.sort_by("mention_key").equals(whole.sort_by("mention_key"))
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(st.sampled_from(["王", "李'明", "张", "a", "陈璇", "O'Neil"]), st.integers(1, 30)), max_size=6),
+    st.integers(min_value=1, max_value=40),
+)
+def test_name_ranges_hold_each_name_once_and_at_most_a_part_unless_one_name_has_more(counts, part_mentions):
+    """Parts by a hash of the name held 73,000 of the 100k bench's 139,000 mentions in one part."""
+    import duckdb
+
+    from rnw.enrich import _name_range_filter, name_ranges
+
+    names = [name for name, count in dict(counts).items() for _ in range(count)]
+    with duckdb.connect() as con:
+        mentions = con.sql("select unnest($names::varchar[]) as name", params={"names": names})
+        ranges = name_ranges(mentions, part_mentions)
+        parts = [
+            sorted(row[0] for row in mentions.filter(_name_range_filter(low, high)).fetchall())
+            for low, high in ranges
+        ]
+    assert sorted(name for part in parts for name in part) == sorted(names)
+    for part in parts:
+        assert len(part) <= max(part_mentions, *(part.count(name) for name in part), 0)
+    if names:
+        assert all(parts), "no empty part when there are mentions"
