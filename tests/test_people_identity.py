@@ -147,7 +147,10 @@ def test_identities_resolved_in_name_parts_equal_one_resolution_of_every_mention
 
 @PROPERTY
 @given(
-    st.lists(st.tuples(st.sampled_from(["王", "李'明", "张", "a", "陈璇", "O'Neil"]), st.integers(1, 30)), max_size=6),
+    st.lists(
+        st.tuples(st.sampled_from(["王", "李'明", "张", "a", "陈璇", "O'Neil"]), st.integers(1, 30)),
+        max_size=6,
+    ),
     st.integers(min_value=1, max_value=40),
 )
 def test_name_ranges_hold_each_name_once_and_at_most_a_part_unless_one_name_has_more(counts, part_mentions):
