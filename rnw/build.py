@@ -73,8 +73,9 @@ class BuildSummary:
     """dbt's threads when the command chose them: ``bulk_dbt_threads`` for a bulk build."""
     invocations: int = 1
     """dbt invocations the build took: two for a bulk build in stages (``bulk_stages``)."""
-    memory_limit: str = ""
-    """DuckDB's memory cap in dbt's profile: ``bulk_duckdb_memory_limit`` for a bulk build."""
+    memory_limits: list[str] = field(default_factory=list)
+    """DuckDB's memory cap in dbt's profile, per invocation: a bulk build's second stage runs under
+    ``bulk_stage_two_duckdb_memory_limit``."""
 
 
 @contextmanager
@@ -213,14 +214,14 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
             reference = None  # nothing to record: it was not built
     if bulk and manifest is not None:
         invocations = [args + selection for selection in bulk_stages(manifest, skipped)]
+        memory_limits = [settings.duckdb_memory_limit, settings.bulk_stage_two_duckdb_memory_limit]
     else:
         invocations = [args + (["--exclude", *skipped] if skipped else [])]
+        memory_limits = [settings.duckdb_memory_limit]
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
-    memory_limit = settings.bulk_duckdb_memory_limit if bulk else settings.duckdb_memory_limit
-    with _environment(MEMORY_LIMIT_VARIABLE, memory_limit):
-        result = _invoke_in_turn(settings, manifest, invocations)
+    result = _invoke_in_turn(settings, manifest, list(zip(invocations, memory_limits, strict=True)))
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:
@@ -231,7 +232,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
     summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     summary.invocations = result.invocations
-    summary.memory_limit = memory_limit
+    summary.memory_limits = memory_limits[: result.invocations]
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
@@ -310,10 +311,12 @@ class _Outcome:
     invocations: int
 
 
-def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: list[list[str]]) -> _Outcome:
-    """Run the invocations one after the other until one fails, closing DuckDB after each. With
-    more than one, their run_results.json files are merged into one, as a single invocation would
-    have written it.
+def _invoke_in_turn(
+    settings: Settings, manifest: Manifest | None, invocations: list[tuple[list[str], str]]
+) -> _Outcome:
+    """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
+    fails, closing DuckDB after each. With more than one, their run_results.json files are merged
+    into one, as a single invocation would have written it.
 
     The heap is not trimmed between them (``malloc_trim``): the next models reuse what the first
     freed (bench/RESULTS.md, seventeenth session).
@@ -324,11 +327,12 @@ def _invoke_in_turn(settings: Settings, manifest: Manifest | None, invocations: 
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
     callbacks = [] if manifest is None else [PoolRelease(worker_pool_models(manifest))]
-    for count, args in enumerate(invocations, start=1):
+    for count, (args, memory_limit) in enumerate(invocations, start=1):
         if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
             run_results.unlink(missing_ok=True)
         try:
-            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
+            with _environment(MEMORY_LIMIT_VARIABLE, memory_limit):
+                result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:
             _release_duckdb()
         results += getattr(result.result, "results", None) or []

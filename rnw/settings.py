@@ -45,12 +45,14 @@ class Settings(BaseSettings):
     # identities resolved in parts of names, 160 MB holds a 100k first load and a 100k nightly, at
     # the same speed (fifteenth session). Spilling needs the build file's folder to have room.
     duckdb_memory_limit: str = "160MB"
-    # DuckDB's memory in a bulk build (rnw.build.is_bulk), in place of duckdb_memory_limit. Its
-    # cache of table blocks held 75 MB through a 10k-page first load and filled the 160 MB cap at
-    # 100k: about 60 MiB of the peak's growth from 10k to 100k pages (bench/RESULTS.md, nineteenth
-    # session). Under 96 MB the 10k and 100k builds both stay at the cap's level; the body-joining
-    # tests need parts of 5,000 articles under it (dbt var articles_per_check_part).
-    bulk_duckdb_memory_limit: str = "96MB"
+    # DuckDB's memory in a bulk build's second stage (rnw.build.bulk_stages: enrichment and marts),
+    # in place of duckdb_memory_limit. Its cache of table blocks held 75 MB there at 10k pages and
+    # filled the 160 MB cap at 100k: about 60 MiB of the peak's growth from 10k to 100k pages
+    # (bench/RESULTS.md, nineteenth and twentieth sessions); under 96 MB both sizes fill it. The
+    # body-joining tests need parts of 5,000 articles under it (dbt var articles_per_check_part).
+    # The first stage keeps duckdb_memory_limit: it streams the raw pages' HTML through the cache
+    # at any size, and extraction ran out of 96 MB at 10k pages.
+    bulk_stage_two_duckdb_memory_limit: str = "96MB"
     # A bulk build (rnw.build.is_bulk) runs one dbt node at a time: a 100k first load ran out of a
     # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
     # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.
