@@ -34,7 +34,9 @@
     {% set changed = 'select * from ' ~ ref('int_articles_deduplicated') %}
 {% endif %}
 
-with occurrences as (
+-- Not materialized (read twice): DuckDB would hold every body of a first load in its buffer pool,
+-- as it did in int_articles_deduplicated.
+with occurrences as not materialized (
     {{ changed }}
 ),
 

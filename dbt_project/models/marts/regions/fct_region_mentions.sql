@@ -3,8 +3,9 @@
 {% set changed = per_article_mart('int_article_regions', 'enricher_version') %}
 
 -- One row per article and region it names, plus the primary region (mention_count 0 when the
--- primary is inferred from its sub-regions rather than named).
-with regions as (
+-- primary is inferred from its sub-regions rather than named). The CTEs read twice are not
+-- materialized: DuckDB would hold all of a first load's rows in its buffer pool.
+with regions as not materialized (
     select * from {{ ref('int_article_regions') }} semi join {{ ref('int_articles_canonical') }} using (article_id)
     where {{ changed }}
 ),
@@ -13,7 +14,7 @@ mentions as (
     select article_id, unnest(mentions) as m from regions
 ),
 
-counted as (
+counted as not materialized (
     select
         article_id,
         m.region_code as region_code,
