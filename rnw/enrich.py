@@ -30,8 +30,9 @@ TOPICS_VERSION = "topics-1"
 # of text (6.2 KB each at 100k bench pages); each part scans the other side once (0.06-0.09 s for
 # the regions of 100k articles).
 JOIN_PART_ROWS = 5_000
-# Person mentions per part of an identity resolution (``identities_in_name_parts``). A part's
-# resolution holds about 600 bytes per mention at its peak (a 73,000-mention part: +45 MB).
+# Person mentions per part of an identity resolution (``identities_in_name_parts``). At 100k bench
+# pages, hash parts of up to 73,000 mentions took the process 80-90 MB above its imports, ranges of
+# about 10,000 (the commonest name alone 17,718) 36 MB (bench/RESULTS.md, twentieth session).
 IDENTITY_PART_MENTIONS = 10_000
 
 _MENTION = pa.struct(
