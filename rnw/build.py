@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rnw import env
+from rnw.dbfiles import discard_unfinished
 from rnw.parallel import stop_pool
 from rnw.settings import Settings
 from rnw.warmup import import_model_modules, in_background
@@ -100,7 +101,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     extra = list(extra or [])
     settings.export_env()
     with build_lock(settings.home_dir) as lock:
-        _discard_empty_build_files(settings)
+        _discard_unfinished_build_files(settings)
         bulk = command in {"build", "run"} and is_bulk(settings, extra)
         if bulk:
             if "--threads" not in extra:
@@ -110,13 +111,11 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
         return _run_here(settings, command, extra, bulk=bulk)
 
 
-def _discard_empty_build_files(settings: Settings) -> None:
-    """Remove a build or marts file of 0 bytes: a run killed just as DuckDB created it leaves one,
-    which DuckDB then refuses to open ("not a valid DuckDB database file"). It held nothing, and
-    the build makes it again (the kill tests hit this in CI)."""
+def _discard_unfinished_build_files(settings: Settings) -> None:
+    """Remove a build or marts file a run killed while DuckDB created it (``rnw.dbfiles``): it held
+    nothing, DuckDB would refuse to open it, and the build makes it again."""
     for path in (settings.build_db, settings.marts_db):
-        if path.exists() and path.stat().st_size == 0:
-            path.unlink()
+        discard_unfinished(path)
 
 
 def is_bulk(settings: Settings, extra: list[str]) -> bool:

@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from rnw.dbfiles import discard_unfinished
+
 RAW_ROW_GROUP_SIZE = 2048
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -176,6 +178,7 @@ class RawStore:
 
         self.path = path
         self.memory_limit = memory_limit or Settings().duckdb_memory_limit
+        discard_unfinished(path)
         with self._connect() as con:
             con.execute(SCHEMA)
 

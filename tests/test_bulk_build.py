@@ -190,9 +190,10 @@ def test_a_bulk_builds_two_stages_select_every_node_once_inputs_first(
     assert not one & two and one | two == everything - skipped
 
 
-def test_a_build_file_left_empty_by_a_kill_is_made_again(tmp_path: Path) -> None:
-    """A run killed just as DuckDB created build.duckdb leaves a file of 0 bytes, which DuckDB
-    refuses to open: the next build starts it again instead of failing."""
+def test_a_build_file_left_unfinished_by_a_kill_is_made_again(tmp_path: Path) -> None:
+    """A run killed just as DuckDB created build.duckdb leaves a file shorter than its headers (0
+    bytes, or part of them), which DuckDB refuses to open: the next build starts it again instead
+    of failing."""
     from rnw.build import run_dbt
     from rnw.ingest import ingest_paths
     from rnw.rawstore import RawStore
@@ -204,7 +205,7 @@ def test_a_build_file_left_empty_by_a_kill_is_made_again(tmp_path: Path) -> None
     pages = sorted((REPO_ROOT / "examples" / "pages").glob("*"))[:2]
     ingest_paths(RawStore(settings.raw_db), pages, source_id="local", run_id="test")
     settings.build_db.touch()
-    settings.marts_db.touch()
+    settings.marts_db.write_bytes(b"\0" * 5000)
     summary = run_dbt(settings, "build", ["--quiet"])
     assert summary.success, summary.failures
     assert settings.build_db.stat().st_size > 0
