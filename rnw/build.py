@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from rnw import env
 from rnw.dbfiles import discard_unfinished
 from rnw.parallel import stop_pool
-from rnw.settings import Settings
+from rnw.settings import MEMORY_LIMIT_VARIABLE, Settings
 from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
@@ -237,10 +237,6 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
         )
     return summary
-
-
-# dbt's profile (profiles.yml) and the models' Settings read DuckDB's memory cap from it.
-MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
 
 
 @contextmanager

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+# dbt's profile (profiles.yml) reads DuckDB's memory cap from it, and Settings (as
+# duckdb_memory_limit) in the models that dbt runs.
+MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RNW_", extra="ignore")
 
@@ -138,7 +143,7 @@ class Settings(BaseSettings):
     def export_env(self) -> None:
         """dbt's profiles.yml and Prefect's local API read these from the environment."""
         os.environ["RNW_HOME"] = str(self.home_dir)
-        os.environ["RNW_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
+        os.environ[MEMORY_LIMIT_VARIABLE] = self.duckdb_memory_limit
         os.environ["RNW_MARTS_STORAGE_VERSION"] = self.marts_storage_version
         os.environ.setdefault("PREFECT_HOME", str(self.home_dir / "prefect"))
 

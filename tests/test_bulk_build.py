@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from rnw.build import MEMORY_LIMIT_VARIABLE
 from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
-from rnw.settings import REPO_ROOT, Settings
+from rnw.settings import MEMORY_LIMIT_VARIABLE, REPO_ROOT, Settings
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 

@@ -170,16 +170,19 @@ def test_no_model_has_duckdb_materialize_a_cte(home: Path) -> None:
     deduplicated's and dim_articles' occurrences held every body of a first load (at 100k pages
     they filled the cap and spilled). Such a CTE is declared ``not materialized``. Every model,
     test and hook a build compiled is checked."""
-    compiled = sorted((home / "dbt_target" / "compiled" / "rnw").rglob("*.sql"))
+    compiled = {
+        path: text
+        for path in sorted((home / "dbt_target" / "compiled" / "rnw").rglob("*.sql"))
+        if (text := path.read_text(encoding="utf-8")).strip()  # an on-run-end hook compiles to nothing
+    }
     assert len(compiled) > 20
     with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:
         con.execute(f"ATTACH '{home / 'raw.duckdb'}' AS raw (READ_ONLY)")
         con.execute(f"ATTACH '{home / 'build_marts.duckdb'}' AS build_marts (READ_ONLY)")
         materialized = {
             path.stem: re.findall(r"CTE Name: (\w+)", plan)
-            for path in compiled
-            if path.read_text(encoding="utf-8").strip()  # an on-run-end hook compiles to nothing
-            for _, plan in con.execute("EXPLAIN " + path.read_text(encoding="utf-8")).fetchall()
+            for path, text in compiled.items()
+            for _, plan in con.execute("EXPLAIN " + text).fetchall()
         }
     assert {model: ctes for model, ctes in materialized.items() if ctes} == {}
 
