@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 def play(home: Path, corpus: Path, new: int) -> dict:
     """One nightly on ``home`` (a copy): ingest ``new`` pages of ``corpus``, build, publish."""
     from bench.make_corpus import read_manifest
-    from bench.pipeline import _ingest, _timed
+    from bench.pipeline import _files_by_source, _ingest, _timed
     from rnw.build import run_dbt
     from rnw.publish import publish
     from rnw.rawstore import RawStore
@@ -34,7 +34,8 @@ def play(home: Path, corpus: Path, new: int) -> dict:
 
     settings = Settings(home=home)
     settings.export_env()
-    ingest_s = _ingest(RawStore(settings.raw_db), read_manifest(corpus)[:new], corpus) if new else 0.0
+    files = _files_by_source(read_manifest(corpus)[:new], corpus)
+    ingest_s = _ingest(RawStore(settings.raw_db), files) if new else 0.0
     build, build_s = _timed(run_dbt, settings, "build", ["--quiet"])
     assert build.success, build.failures
     _, publish_s = _timed(publish, settings)
