@@ -245,9 +245,10 @@ def full_rebuild(pages: int, work: Path) -> dict:
     return {"seconds": round(build_s + publish_s, 2), "dbt_models_s": models, "dbt_nodes": nodes}
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int, int]:
-    """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), and the largest
-    single process's RSS, from /proc.
+def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
+    """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), the largest
+    single process's RSS, and ``root``'s own PSS, from /proc: the last tells a peak of the stage's
+    process (dbt and DuckDB) from one of its workers.
 
     PSS splits shared pages among the processes sharing them, so its sum is the tree's real
     footprint; the RSS sum counts shared libraries once per process.
@@ -265,7 +266,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier += children
-    rss = pss = largest = 0
+    rss = pss = largest = own = 0
     for pid in tree:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -274,14 +275,15 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int]:
                     largest = max(largest, int(line.split()[1]))
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
+                    own += int(line.split()[1]) if pid == root else 0
         except OSError:
             continue
-    return rss, pss, largest
+    return rss, pss, largest, own
 
 
-def memory_by_phase(samples: list[tuple[float, int, int]], phases: Path, nodes: list) -> list[dict]:
-    """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the dbt
-    nodes running at the phase's PSS peak."""
+def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, nodes: list) -> list[dict]:
+    """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the stage
+    process's own PSS at that peak and the dbt nodes running then."""
     marks = []
     for line in phases.read_text(encoding="utf-8").splitlines():
         stamp, name = line.split(" ", 1)
@@ -292,12 +294,13 @@ def memory_by_phase(samples: list[tuple[float, int, int]], phases: Path, nodes: 
         inside = [s for s in samples if start <= s[0] < end]
         if not inside:
             continue
-        at, pss, _ = max(inside, key=lambda s: s[1])
+        at, pss, _, own = max(inside, key=lambda s: s[1])
         report.append(
             {
                 "phase": name,
                 "seconds": round(min(end, inside[-1][0]) - start, 1),
                 "peak_tree_pss_mb": round(pss / 1024, 1),
+                "stage_process_pss_at_peak_mb": round(own / 1024, 1),
                 "peak_largest_process_mb": round(max(s[2] for s in inside) / 1024, 1),
                 "nodes_at_peak": sorted({node for a, b, node in nodes if a <= at <= b}),
             }
@@ -305,7 +308,9 @@ def memory_by_phase(samples: list[tuple[float, int, int]], phases: Path, nodes: 
     return report
 
 
-def _sampled(stage: str, pages: int, work: Path, samples: list[tuple[float, int, int]]) -> tuple[dict, int]:
+def _sampled(
+    stage: str, pages: int, work: Path, samples: list[tuple[float, int, int, int, int]]
+) -> tuple[dict, int]:
     """One stage in a child process, its process tree's memory sampled every half second; returns
     the stage's result and the largest single process's peak RSS in kB (ru_maxrss from wait4)."""
     process = subprocess.Popen(
@@ -338,7 +343,7 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
 
     # Made here, outside the measured process tree: the generator's heap is the harness's.
     made, made_s = _timed(generate, work / f"corpus-{pages}", pages)
-    samples: list[tuple[float, int, int, int]] = []
+    samples: list[tuple[float, int, int, int, int]] = []
     result, first_rss = _sampled("first-load", pages, work, samples)
     result.update(corpus_mb=round(made["bytes"] / 1e6, 1), corpus_seconds=round(made_s, 2))
     nodes = result.pop("dbt_nodes")
@@ -372,7 +377,7 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     result["peak_tree_rss_mb"] = round(max(s[1] for s in samples) / 1024, 1)
     result["peak_process_rss_mb"] = round(largest / 1024, 1)
     result["memory_by_phase"] = memory_by_phase(
-        [(at, pss, big) for at, _, pss, big in samples], work / f"phases-{pages}", nodes
+        [(at, pss, big, own) for at, _, pss, big, own in samples], work / f"phases-{pages}", nodes
     )
     return result
 
@@ -426,7 +431,8 @@ def main() -> int:
         for phase in r["memory_by_phase"]:
             print(
                 f"   memory, {phase['phase']} ({phase['seconds']} s): {phase['peak_tree_pss_mb']} MB "
-                f"tree PSS, largest process {phase['peak_largest_process_mb']} MB; at the peak: "
+                f"tree PSS ({phase['stage_process_pss_at_peak_mb']} MB its stage process), largest "
+                f"process {phase['peak_largest_process_mb']} MB; at the peak: "
                 f"{', '.join(phase['nodes_at_peak']) or '-'}"
             )
     if args.json:
