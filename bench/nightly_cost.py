@@ -34,8 +34,9 @@ def play(home: Path, corpus: Path, new: int) -> dict:
 
     settings = Settings(home=home)
     settings.export_env()
-    files = _files_by_source(read_manifest(corpus)[:new], corpus)
-    ingest_s = _ingest(RawStore(settings.raw_db), files) if new else 0.0
+    ingest_s = 0.0
+    if new:  # with --new 0 alone, no corpus was made
+        ingest_s = _ingest(RawStore(settings.raw_db), _files_by_source(read_manifest(corpus)[:new], corpus))
     build, build_s = _timed(run_dbt, settings, "build", ["--quiet"])
     assert build.success, build.failures
     _, publish_s = _timed(publish, settings)

@@ -275,7 +275,8 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
                     largest = max(largest, int(line.split()[1]))
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
-                    own += int(line.split()[1]) if pid == root else 0
+                    if pid == root:
+                        own = int(line.split()[1])
         except OSError:
             continue
     return rss, pss, largest, own
