@@ -269,16 +269,17 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
     rss = pss = largest = own = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                    largest = max(largest, int(line.split()[1]))
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-                    if pid == root:
-                        own = int(line.split()[1])
+            fields = dict(
+                line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            )
         except OSError:
             continue
+        process_rss, process_pss = int(fields.get("Rss:", 0)), int(fields.get("Pss:", 0))
+        rss += process_rss
+        pss += process_pss
+        largest = max(largest, process_rss)
+        if pid == root:
+            own = process_pss
     return rss, pss, largest, own
 
 
