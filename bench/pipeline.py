@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NIGHTLY_SHARE = 0.01
 BASELINE_SAMPLE = 300
+# Rounds of the speed gauge; the fastest counts (the machine's speed moves over minutes, not within
+# a second).
+GAUGE_ROUNDS = 3
 
 
 def _timed(fn, *args, **kwargs) -> tuple[object, float]:
@@ -119,6 +122,18 @@ def _baseline(files: list[Path]) -> dict:
         "trafilatura_pages_per_s": round(len(pages) / theirs, 1),
         "ratio": round(theirs / ours, 2),
     }
+
+
+def _speed_gauge(pages: list[str]) -> float:
+    """Pages per second of our extraction over ``pages``, the fastest of ``GAUGE_ROUNDS``: a gauge
+    of the machine's speed at that moment. This VM's CPUs ran the same work 1.6x slower within an
+    hour (bench/RESULTS.md, twenty-second session), so a nightly timed at another moment than the
+    first load it is compared with needs it. Run in the harness, between stages: the measured
+    process trees never run it."""
+    from scrapers.extraction import extract_html
+
+    fastest = min(_timed(lambda: [extract_html(page) for page in pages])[1] for _ in range(GAUGE_ROUNDS))
+    return round(len(pages) / fastest, 1)
 
 
 def first_load(pages: int, work: Path) -> dict:
@@ -341,23 +356,32 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     """One size, each stage in a process of its own as in production: the first load, the nightly
     (a scheduled run is a new process), and the full rebuild when asked. Peak memory is sampled over
     each stage's whole process tree (extraction and enrichment run on a worker pool)."""
-    from bench.make_corpus import generate
+    from bench.make_corpus import generate, read_manifest
+    from scrapers.encoding import decode_bytes
 
     # Made here, outside the measured process tree: the generator's heap is the harness's.
-    made, made_s = _timed(generate, work / f"corpus-{pages}", pages)
+    corpus = work / f"corpus-{pages}"
+    made, made_s = _timed(generate, corpus, pages)
+    gauge_pages = [
+        decode_bytes((corpus / e.path).read_bytes()).text for e in read_manifest(corpus)[:BASELINE_SAMPLE]
+    ]
+    gauge = {"before_first_load": _speed_gauge(gauge_pages)}
     samples: list[tuple[float, int, int, int, int]] = []
     result, first_rss = _sampled("first-load", pages, work, samples)
+    gauge["after_first_load"] = _speed_gauge(gauge_pages)
     result.update(corpus_mb=round(made["bytes"] / 1e6, 1), corpus_seconds=round(made_s, 2))
     nodes = result.pop("dbt_nodes")
     # A nightly runs a day after the last build, not while the kernel still writes the first
     # load's gigabytes back to disk: that write-back slowed the nightly's own writes here.
     os.sync()
+    gauge["before_nightly"] = _speed_gauge(gauge_pages)
     night, nightly_rss = _sampled("nightly", pages, work, samples)
     nodes += night.pop("dbt_nodes")
     result["nightly"] = night
     largest = max(first_rss, nightly_rss)
     first = result["first_load"]
     if measure_full_rebuild:
+        gauge["before_full_rebuild"] = _speed_gauge(gauge_pages)
         full, full_rss = _sampled("full-rebuild", pages, work, samples)
         nodes += full.pop("dbt_nodes")
         largest = max(largest, full_rss)
@@ -375,6 +399,15 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
         night["full_rebuild"] = "estimated: first build + publish, scaled to all pages"
     night["full_rebuild_seconds"] = round(full_seconds, 2)
     night["ratio_to_full_rebuild"] = round(night["seconds"] / full_seconds, 3)
+    # The nightly's seconds as if the machine had run at the rebuild's speed: the gauge before a
+    # measured rebuild, else the mean of the gauge before and after the first load it scales.
+    rebuild_speed = gauge.get(
+        "before_full_rebuild", (gauge["before_first_load"] + gauge["after_first_load"]) / 2
+    )
+    night["ratio_at_rebuild_speed"] = round(
+        night["ratio_to_full_rebuild"] * gauge["before_nightly"] / rebuild_speed, 3
+    )
+    result["speed_gauge_pages_per_s"] = gauge
     result["peak_tree_pss_mb"] = round(max(s[2] for s in samples) / 1024, 1)
     result["peak_tree_rss_mb"] = round(max(s[1] for s in samples) / 1024, 1)
     result["peak_process_rss_mb"] = round(largest / 1024, 1)
@@ -427,7 +460,9 @@ def main() -> int:
         print(f"   dbt model seconds: {first['dbt_models_s']}")
         print(
             f"   nightly (+{nightly['new_pages']} pages): {nightly['seconds']} s vs full rebuild "
-            f"{nightly['full_rebuild_seconds']} s = {nightly['ratio_to_full_rebuild']:.1%}"
+            f"{nightly['full_rebuild_seconds']} s = {nightly['ratio_to_full_rebuild']:.1%} "
+            f"({nightly['ratio_at_rebuild_speed']:.1%} at the rebuild's speed; speed gauge, "
+            f"pages/s: {r['speed_gauge_pages_per_s']})"
         )
         print(f"   extraction vs trafilatura on {base['pages']} pages: {base}")
         for phase in r["memory_by_phase"]:
