@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from rnw import env
 from rnw.dbfiles import discard_unfinished
 from rnw.parallel import stop_pool
-from rnw.settings import MEMORY_LIMIT_VARIABLE, Settings
+from rnw.settings import MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, Settings
 from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ class BuildSummary:
     memory_limits: list[str] = field(default_factory=list)
     """DuckDB's memory cap in dbt's profile, per invocation: a bulk build's second stage runs under
     ``bulk_stage_two_duckdb_memory_limit``."""
+    duckdb_threads: int | None = None
+    """DuckDB's threads when the build chose them (``bulk_duckdb_threads`` for a bulk build); None:
+    DuckDB's default, one per core."""
 
 
 @contextmanager
@@ -94,9 +97,9 @@ def build_lock(home: Path) -> Iterator[int]:
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None) -> BuildSummary:
     """``dbt <command>`` against the configured project; returns a summary, never raises on test failures.
 
-    A bulk build (``is_bulk``) runs with ``bulk_dbt_threads`` dbt threads, in a process of its own
-    whose DuckDB loads with ``ALLOCATOR_BULK`` (see ``rnw.env``) when this process loaded DuckDB
-    with the steady default.
+    A bulk build (``is_bulk``) runs with ``bulk_dbt_threads`` dbt threads and ``bulk_duckdb_threads``
+    DuckDB threads, in a process of its own whose DuckDB loads with ``ALLOCATOR_BULK`` (see
+    ``rnw.env``) when this process loaded DuckDB with the steady default.
     """
     extra = list(extra or [])
     settings.export_env()
@@ -217,10 +220,13 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     else:
         invocations = [args + (["--exclude", *skipped] if skipped else [])]
         memory_limits = [settings.duckdb_memory_limit]
+    duckdb_threads = settings.bulk_duckdb_threads if bulk else None
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
-    result = _invoke_in_turn(settings, manifest, list(zip(invocations, memory_limits, strict=True)))
+    result = _invoke_in_turn(
+        settings, manifest, list(zip(invocations, memory_limits, strict=True)), duckdb_threads
+    )
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:
@@ -232,6 +238,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     summary.invocations = result.invocations
     summary.memory_limits = memory_limits[: result.invocations]
+    summary.duckdb_threads = duckdb_threads
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
@@ -307,10 +314,14 @@ class _Outcome:
 
 
 def _invoke_in_turn(
-    settings: Settings, manifest: Manifest | None, invocations: list[tuple[list[str], str]]
+    settings: Settings,
+    manifest: Manifest | None,
+    invocations: list[tuple[list[str], str]],
+    duckdb_threads: int | None,
 ) -> _Outcome:
     """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
-    fails, closing DuckDB after each. With more than one, their run_results.json files are merged
+    fails, closing DuckDB after each; DuckDB runs on ``duckdb_threads`` threads in all of them
+    (None: its default). With more than one, their run_results.json files are merged
     into one, as a single invocation would have written it.
 
     The heap is not trimmed between them (``malloc_trim``): the next models reuse what the first
@@ -326,7 +337,10 @@ def _invoke_in_turn(
         if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
             run_results.unlink(missing_ok=True)
         try:
-            with _environment(MEMORY_LIMIT_VARIABLE, memory_limit):
+            with (
+                _environment(MEMORY_LIMIT_VARIABLE, memory_limit),
+                _environment(THREADS_VARIABLE, "" if duckdb_threads is None else str(duckdb_threads)),
+            ):
                 result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:
             _release_duckdb()

@@ -29,7 +29,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from functools import partial
 from typing import TypeVar
 
@@ -92,24 +91,6 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
         for group in _row_groups(reader, settings.spill_row_group_bytes):
             writer.write_table(pa.Table.from_batches(group, reader.schema))
     return session.read_parquet(str(path))
-
-
-@contextmanager
-def one_scan_thread(session: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run DuckDB on one thread inside the block (its ``threads`` setting is the whole database's),
-    for a model that streams very large values, such as whole pages, out of a table.
-
-    At 197,997 raw pages DuckDB scanned ``int_pages_extracted``'s input on two threads, each holding
-    64 MB of pages by the first batch (at 99,998 pages, on one), and a first load ran out of the
-    160 MB cap there (bench/RESULTS.md, twenty-third session). A second scan thread buys nothing
-    in that model: the worker pool, not the scan, sets the pace.
-    """
-    (threads,) = session.execute("SELECT current_setting('threads')").fetchone()
-    session.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        session.execute(f"SET threads = {int(threads)}")
 
 
 def _row_groups(batches: Iterable[pa.RecordBatch], group_bytes: int) -> Iterator[list[pa.RecordBatch]]:

@@ -18,6 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # dbt's profile (profiles.yml) reads DuckDB's memory cap from it, and Settings (as
 # duckdb_memory_limit) in the models that dbt runs.
 MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
+# DuckDB's threads in a dbt invocation (the on-run-start macro set_duckdb_threads); unset: one per core.
+THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
 
 
 class Settings(BaseSettings):
@@ -62,6 +64,13 @@ class Settings(BaseSettings):
     # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
     # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.
     bulk_dbt_threads: int = 1
+    # DuckDB's own threads in both stages of a bulk build (unset in other builds: one per core).
+    # Each scanning thread holds its own buffers of the rows it reads: at 197,997 raw pages DuckDB
+    # scanned whole pages on two threads (64 MB each) and int_pages_extracted, then
+    # int_articles_extracted, ran out of the 160 MB cap; on one thread the whole 200k build passed
+    # (bench/RESULTS.md, twenty-third and twenty-fourth sessions). A bulk build's pace is set by the
+    # extraction and enrichment worker pool, not by DuckDB.
+    bulk_duckdb_threads: int = 1
     # The storage format of the marts file (build_marts.duckdb, copied to warehouse.duckdb at every
     # publish). DuckDB writes its oldest format by default, readable by 1.0 clients, and keeps long
     # text uncompressed there; from v1.2.0 it compresses it with ZSTD. At 100k bench pages the file

@@ -17,13 +17,15 @@ from pathlib import Path
 import pytest
 
 from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
-from rnw.settings import MEMORY_LIMIT_VARIABLE, REPO_ROOT, Settings
+from rnw.settings import MEMORY_LIMIT_VARIABLE, REPO_ROOT, THREADS_VARIABLE, Settings
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator,
-# dbt threads when the build chose them, dbt invocations, DuckDB's memory cap in dbt's profile per
-# invocation, and the cap's environment variable after the build (the steady cap again).
+# dbt threads and DuckDB threads when the build chose them, dbt invocations, DuckDB's memory cap in
+# dbt's profile per invocation, the cap's and the threads' environment variables after the build
+# (the steady cap again; no threads), and how many statements so far set DuckDB's threads to 1
+# (dbt's debug log of every statement).
 _BUILDS = """
 import json, os, sys
 from pathlib import Path
@@ -34,7 +36,7 @@ def main():
     from rnw.rawstore import RawStore
     from rnw.settings import Settings
 
-    settings = Settings(home=Path(sys.argv[1]), bulk_build_pages=int(sys.argv[2]))
+    settings = Settings(home=Path(sys.argv[1]), bulk_build_pages=int(sys.argv[2]), dbt_log_level_file="debug")
     store = RawStore(settings.raw_db)
     seen = []
     for paths in json.loads(sys.argv[3]):
@@ -42,8 +44,9 @@ def main():
             ingest_sources(store, {"files": [Path(p) for p in paths]}, run_id="bulk-test")
         summary = run_dbt(settings, "build", ["--quiet"])
         seen.append([
-            summary.success, summary.allocator, summary.threads, summary.invocations, summary.memory_limits,
-            os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
+            summary.success, summary.allocator, summary.threads, summary.duckdb_threads, summary.invocations,
+            summary.memory_limits, os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"), os.environ.get("RNW_DUCKDB_THREADS"),
+            (settings.home_dir / "logs" / "dbt.log").read_text().count("set threads = 1"),
         ])
     print(json.dumps(seen))
 
@@ -65,7 +68,11 @@ def _script(tmp_path: Path, home: Path, threshold: int, groups: list[list[Path]]
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {ALLOCATOR_VARIABLE, MEMORY_LIMIT_VARIABLE}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {ALLOCATOR_VARIABLE, MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE}
+    }
     env["PYTHONPATH"] = str(REPO_ROOT)
     return env
 
@@ -86,10 +93,12 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
         for f in ("duckdb_memory_limit", "bulk_stage_two_duckdb_memory_limit")
     )
     assert bulk != steady
+    # Each bulk invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads); the small
+    # build leaves DuckDB's default.
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 2, [steady, bulk], steady],
-        [True, ALLOCATOR_STEADY, None, 1, [steady], steady],
-        [True, ALLOCATOR_BULK, 1, 2, [steady, bulk], steady],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [steady, bulk], steady, None, 2],
+        [True, ALLOCATOR_STEADY, None, None, 1, [steady], steady, None, 2],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [steady, bulk], steady, None, 4],
     ]
 
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from rnw import enrich
-from rnw.parallel import map_batches, one_scan_thread, spill
+from rnw.parallel import map_batches, spill
 from rnw.settings import REPO_ROOT
 from scrapers.textdump import split_text_dump
 
@@ -233,20 +233,3 @@ def test_workers_warm_up_ahead_of_the_models(monkeypatch: pytest.MonkeyPatch) ->
         time.sleep(0.2)
     assert modules == sorted((*ARTICLES, *ENRICHERS))
     assert gazetteers == 1
-
-
-def test_one_scan_thread_runs_duckdb_on_one_thread_and_gives_the_others_back(tmp_path: Path) -> None:
-    """Extraction streams whole pages: at 197,997 raw pages DuckDB scanned them on two threads,
-    each holding 64 MB, and a first load ran out of the 160 MB cap (bench/RESULTS.md, twenty-third
-    session). The setting is the database's, so it must come back even when the block fails."""
-    with duckdb.connect(str(tmp_path / "t.duckdb"), config={"threads": 2}) as con:
-
-        def threads() -> int:
-            return con.execute("SELECT current_setting('threads')").fetchone()[0]
-
-        with one_scan_thread(con):
-            assert threads() == 1
-        assert threads() == 2
-        with pytest.raises(RuntimeError), one_scan_thread(con):
-            raise RuntimeError("the model failed")
-        assert threads() == 2

@@ -7,7 +7,7 @@ extracted again (that is how a backfill picks up a better extractor).
 
 from rnw.articles import PAGE_SCHEMA, current_extractor_versions, extract_pages
 from rnw.incremental import pending
-from rnw.parallel import map_batches, one_scan_thread, spill
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
@@ -18,9 +18,4 @@ def model(dbt, session):
         pages = pending(
             pages, "page_id", f"SELECT page_id FROM {dbt.this} WHERE extractor_version IN ({versions})"
         )
-    # Whole pages: two scan threads held 64 MB of them each at 200k pages (rnw.parallel).
-    with one_scan_thread(session):
-        extracted = spill(
-            session, map_batches(extract_pages, pages.to_arrow_reader(200), PAGE_SCHEMA, task_rows=50)
-        )
-    return extracted
+    return spill(session, map_batches(extract_pages, pages.to_arrow_reader(200), PAGE_SCHEMA, task_rows=50))
