@@ -106,14 +106,20 @@ def _ingest(store, files: dict[str, list[Path]]) -> float:
     return time.perf_counter() - start
 
 
+def _decoded(files: list[Path]) -> list[str]:
+    """The files' text as the pipeline decodes it: the input of the baseline and of the gauge."""
+    from scrapers.encoding import decode_bytes
+
+    return [decode_bytes(path.read_bytes()).text for path in files]
+
+
 def _baseline(files: list[Path]) -> dict:
     """Our HTML extraction against trafilatura's on the same decoded pages, in this process."""
     import trafilatura
 
-    from scrapers.encoding import decode_bytes
     from scrapers.extraction import extract_html
 
-    pages = [decode_bytes(path.read_bytes()).text for path in files]
+    pages = _decoded(files)
     _, ours = _timed(lambda: [extract_html(p) for p in pages])
     _, theirs = _timed(lambda: [trafilatura.extract(p) for p in pages])
     return {
@@ -357,14 +363,11 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     (a scheduled run is a new process), and the full rebuild when asked. Peak memory is sampled over
     each stage's whole process tree (extraction and enrichment run on a worker pool)."""
     from bench.make_corpus import generate, read_manifest
-    from scrapers.encoding import decode_bytes
 
     # Made here, outside the measured process tree: the generator's heap is the harness's.
     corpus = work / f"corpus-{pages}"
     made, made_s = _timed(generate, corpus, pages)
-    gauge_pages = [
-        decode_bytes((corpus / e.path).read_bytes()).text for e in read_manifest(corpus)[:BASELINE_SAMPLE]
-    ]
+    gauge_pages = _decoded([corpus / e.path for e in read_manifest(corpus)[:BASELINE_SAMPLE]])
     gauge = {"before_first_load": _speed_gauge(gauge_pages)}
     samples: list[tuple[float, int, int, int, int]] = []
     result, first_rss = _sampled("first-load", pages, work, samples)

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # in place of duckdb_memory_limit. Its cache of table blocks held 75 MB there at 10k pages and
     # filled the 160 MB cap at 100k: about 60 MiB of the peak's growth from 10k to 100k pages
     # (bench/RESULTS.md, nineteenth and twentieth sessions); under 96 MB both sizes fill it. The
-    # body-joining tests need parts of 5,000 articles under it (dbt var articles_per_check_part).
+    # body-joining tests need parts of 2,500 articles under it (dbt var articles_per_check_part).
     # The first stage keeps duckdb_memory_limit: it streams the raw pages' HTML through the cache
     # at any size, and extraction ran out of 96 MB at 10k pages.
     bulk_stage_two_duckdb_memory_limit: str = "96MB"

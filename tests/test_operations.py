@@ -529,7 +529,8 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
 ) -> None:
     """The offsets test reads the observations of articles whose ledger rows no passing build has
     verified. A broken row of a verified article goes unchecked (verify_all finds it); the same
-    article unverified fails the build, and keeps failing it: a failed build verifies nothing."""
+    article unverified fails the test, in parts too, and keeps failing the build: a failed build
+    verifies nothing."""
     from rnw.build import run_dbt
     from rnw.settings import Settings
 
@@ -574,10 +575,14 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
 
     with duckdb.connect(str(marts)) as con:
         con.execute(
-            "UPDATE ledger.article_inputs SET verified = false "
-            "WHERE model = 'fct_indicator_observations' AND article_id = ?",
-            [article],
+            "UPDATE ledger.article_inputs SET verified = false WHERE model = 'fct_indicator_observations'"
         )
+    unverified_in_parts = run_dbt(  # each part reads its own unverified keys (unverified_rows)
+        Settings(home=home),
+        "test",
+        ["--select", "assert_indicator_offsets_slice_the_number", "--vars", "{articles_per_check_part: 2}"],
+    )
+    assert unverified_in_parts.tests_failed == 1 and unverified_in_parts.failures == every.failures
     for attempt in ("first", "second"):
         failed = rnw(home, "build")
         assert failed.exit_code != 0 and "assert_indicator_offsets" in failed.output, attempt

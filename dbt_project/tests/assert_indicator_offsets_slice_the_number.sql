@@ -4,7 +4,7 @@
 -- them at a time (failing_in_article_parts: a first load's bodies do not fit in one hash table).
 {% call(part) failing_in_article_parts('fct_indicator_observations', 'observation_id') %}
 with articles as (
-    {{ unverified_rows(ref('dim_articles'), 'fct_indicator_observations') }}
+    {{ unverified_rows(ref('dim_articles'), 'fct_indicator_observations', part) }}
 )
 
 select o.observation_id
