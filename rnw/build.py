@@ -78,8 +78,7 @@ class BuildSummary:
     """DuckDB's memory cap in dbt's profile, per invocation: a bulk build's second stage runs under
     ``bulk_stage_two_duckdb_memory_limit``."""
     duckdb_threads: int | None = None
-    """DuckDB's threads when the build chose them (``bulk_duckdb_threads`` for a bulk build); None:
-    DuckDB's default, one per core."""
+    """DuckDB's threads in the build (``duckdb_threads``); None: DuckDB's default, one per core."""
 
 
 @contextmanager
@@ -97,9 +96,9 @@ def build_lock(home: Path) -> Iterator[int]:
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None) -> BuildSummary:
     """``dbt <command>`` against the configured project; returns a summary, never raises on test failures.
 
-    A bulk build (``is_bulk``) runs with ``bulk_dbt_threads`` dbt threads and ``bulk_duckdb_threads``
-    DuckDB threads, in a process of its own whose DuckDB loads with ``ALLOCATOR_BULK`` (see
-    ``rnw.env``) when this process loaded DuckDB with the steady default.
+    DuckDB runs on ``duckdb_threads`` threads. A bulk build (``is_bulk``) runs with
+    ``bulk_dbt_threads`` dbt threads, in a process of its own whose DuckDB loads with
+    ``ALLOCATOR_BULK`` (see ``rnw.env``) when this process loaded DuckDB with the steady default.
     """
     extra = list(extra or [])
     settings.export_env()
@@ -220,7 +219,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     else:
         invocations = [args + (["--exclude", *skipped] if skipped else [])]
         memory_limits = [settings.duckdb_memory_limit]
-    duckdb_threads = settings.bulk_duckdb_threads if bulk else None
+    duckdb_threads = settings.duckdb_threads or None
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
@@ -247,10 +246,13 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
 
 
 @contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """``name`` set to ``value`` in this process's environment, as it was afterwards."""
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    """``name`` set to ``value`` (None: unset) in this process's environment, as it was afterwards."""
     before = os.environ.get(name)
-    os.environ[name] = value
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
     try:
         yield
     finally:
@@ -339,7 +341,7 @@ def _invoke_in_turn(
         try:
             with (
                 _environment(MEMORY_LIMIT_VARIABLE, memory_limit),
-                _environment(THREADS_VARIABLE, "" if duckdb_threads is None else str(duckdb_threads)),
+                _environment(THREADS_VARIABLE, None if duckdb_threads is None else str(duckdb_threads)),
             ):
                 result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:

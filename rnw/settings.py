@@ -64,13 +64,13 @@ class Settings(BaseSettings):
     # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
     # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.
     bulk_dbt_threads: int = 1
-    # DuckDB's own threads in both stages of a bulk build (unset in other builds: one per core).
-    # Each scanning thread holds its own buffers of the rows it reads: at 197,997 raw pages DuckDB
-    # scanned whole pages on two threads (64 MB each) and int_pages_extracted, then
-    # int_articles_extracted, ran out of the 160 MB cap; on one thread the whole 200k build passed
-    # (bench/RESULTS.md, twenty-third and twenty-fourth sessions). A bulk build's pace is set by the
-    # extraction and enrichment worker pool, not by DuckDB.
-    bulk_duckdb_threads: int = 1
+    # DuckDB's own threads in every dbt build (0: DuckDB's default, one per core). Past about 123k
+    # rows DuckDB scanned a table on two threads, each holding its own buffers of the rows it read:
+    # at 197,997 raw pages a first load ran out of the 160 MB cap in int_pages_extracted (64 MB of
+    # whole pages per thread), then in int_articles_extracted, and the nightly after it in
+    # int_articles_deduplicated; on one thread all of them passed (bench/RESULTS.md, twenty-third and
+    # twenty-fourth sessions). The pace of a build is set by its worker pool, not by DuckDB.
+    duckdb_threads: int = 1
     # The storage format of the marts file (build_marts.duckdb, copied to warehouse.duckdb at every
     # publish). DuckDB writes its oldest format by default, readable by 1.0 clients, and keeps long
     # text uncompressed there; from v1.2.0 it compresses it with ZSTD. At 100k bench pages the file
