@@ -152,8 +152,8 @@ def test_a_killed_run_takes_its_bulk_build_with_it_and_the_next_build_succeeds(t
         cwd=REPO_ROOT,
     )
     # A build killed before it finished left no layout marker: the next one is a bulk build again.
-    assert [build[:4] for build in json.loads(again.stdout.strip().splitlines()[-1])] == [
-        [True, ALLOCATOR_BULK, 1, 2]
+    assert [build[:5] for build in json.loads(again.stdout.strip().splitlines()[-1])] == [
+        [True, ALLOCATOR_BULK, 1, 1, 2]
     ]
 
 
