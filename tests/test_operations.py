@@ -583,6 +583,13 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
         ["--select", "assert_indicator_offsets_slice_the_number", "--vars", "{articles_per_check_part: 2}"],
     )
     assert unverified_in_parts.tests_failed == 1 and unverified_in_parts.failures == every.failures
+
+    with duckdb.connect(str(marts)) as con:  # the broken article alone unverified, as after a nightly
+        con.execute(
+            "UPDATE ledger.article_inputs SET verified = article_id <> ? "
+            "WHERE model = 'fct_indicator_observations'",
+            [article],
+        )
     for attempt in ("first", "second"):
         failed = rnw(home, "build")
         assert failed.exit_code != 0 and "assert_indicator_offsets" in failed.output, attempt
