@@ -10,6 +10,7 @@ smallest hash), so the result depends only on the set of texts, never on the ord
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ SEED = 20260101
 DEFAULT_THRESHOLD = 0.8
 # Candidate pairs whose MinHash estimate is this far below the threshold skip the exact check.
 ESTIMATE_MARGIN = 0.2
-# Bodies whose text is read at once for the exact check (_shingle_sets).
+# Bodies whose text is read at once for the exact check (_ShingleSets).
 TEXT_CHUNK = 2_500
 # The new bodies and the candidate pairs, registered on the session by likely_pairs.
 _FRESH_VIEW = "rnw_fresh_bodies"
@@ -388,23 +389,35 @@ def near_duplicate_pairs(
             known.column("body_hash").to_pylist(), known.column("other_hash").to_pylist(), strict=True
         ):
             groups.union(a, b)
-    involved = sorted(
-        {h for pair in candidates if groups.find(pair[0]) != groups.find(pair[1]) for h in pair}
-    )
-    sets = _shingle_sets(texts_of, involved)
+    unjoined = [pair for pair in candidates if groups.find(pair[0]) != groups.find(pair[1])]
+    sets = _ShingleSets(texts_of, unjoined)
     rows = []
-    for a, b in candidates:
-        if groups.find(a) == groups.find(b):
-            continue
-        similarity = jaccard(sets[a], sets[b])
-        if similarity >= threshold:
-            groups.union(a, b)
-            key, other = (a, b) if a in new else (b, a)
-            rows.append(
-                {"body_hash": key, "other_hash": other, "similarity": round(similarity, 6), "row_kind": PAIR}
-            )
-    rows += [{"body_hash": h, "row_kind": PLACED} for h in sorted(new)]
-    return pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+    for position, (a, b) in enumerate(unjoined):
+        if groups.find(a) != groups.find(b):
+            similarity = jaccard(*sets.of(a, b))
+            if similarity >= threshold:
+                groups.union(a, b)
+                key, other = (a, b) if a in new else (b, a)
+                rows.append(
+                    {
+                        "body_hash": key,
+                        "other_hash": other,
+                        "similarity": round(similarity, 6),
+                        "row_kind": PAIR,
+                    }
+                )
+        sets.done_with(position, a, b)
+    accepted = pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+    placed = pa.table(
+        {
+            "body_hash": pa.array(sorted(new), pa.string()),
+            "other_hash": pa.nulls(len(new), pa.string()),
+            "similarity": pa.nulls(len(new), pa.float64()),
+            "row_kind": pa.repeat(pa.scalar(PLACED, pa.string()), len(new)),
+        },
+        schema=PAIR_SCHEMA,
+    )
+    return pa.concat_tables([accepted, placed])
 
 
 def cluster_pairs(
@@ -431,17 +444,19 @@ def cluster_pairs(
         members.setdefault(groups.find(body_hash), []).append(body_hash)
     canonical_of = {h: min(group, key=lambda m: (-counts[m], m)) for group in members.values() for h in group}
     unknown = [(h, c) for h, c in canonical_of.items() if h != c and (min(h, c), max(h, c)) not in known]
-    sets = _shingle_sets(texts_of, sorted({body for pair in unknown for body in pair}))
+    unknown.sort(key=lambda pair: (pair[1], pair[0]))  # a cluster's pairs side by side
+    sets = _ShingleSets(texts_of, unknown)
+    for position, (body_hash, canonical) in enumerate(unknown):
+        known[(min(body_hash, canonical), max(body_hash, canonical))] = round(
+            jaccard(*sets.of(body_hash, canonical)), 6
+        )
+        sets.done_with(position, body_hash, canonical)
     rows = []
     for body_hash in sorted(hashes):
         canonical = canonical_of[body_hash]
-        if body_hash == canonical:
-            similarity = 1.0
-        else:
-            pair = (min(body_hash, canonical), max(body_hash, canonical))
-            similarity = known.get(pair)
-            if similarity is None:
-                similarity = round(jaccard(sets[body_hash], sets[canonical]), 6)
+        similarity = (
+            1.0 if body_hash == canonical else known[(min(body_hash, canonical), max(body_hash, canonical))]
+        )
         rows.append({"body_hash": body_hash, "cluster_hash": canonical, "similarity": similarity})
     return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
 
@@ -502,15 +517,38 @@ def body_texts(
     return texts_of
 
 
-def _shingle_sets(
-    texts_of: Callable[[list[str]], dict[str, str]], bodies: list[str]
-) -> dict[str, np.ndarray]:
-    """Shingle sets of ``bodies`` for the exact check, read TEXT_CHUNK texts at a time and kept as
-    32-bit values (the hashes are masked to 32 bits). A full build checks about 10,000 bodies at
-    100k pages: with every text read at once, 64-bit sets and a second, sorted copy of the
-    signatures, placing them peaked at 1,228 MB against 951 MB now (measured alone, 512 MB DuckDB)."""
-    sets: dict[str, np.ndarray] = {}
-    for start in range(0, len(bodies), TEXT_CHUNK):
-        for body_hash, text in texts_of(bodies[start : start + TEXT_CHUNK]).items():
-            sets[body_hash] = shingles(text).astype(np.uint32)
-    return sets
+class _ShingleSets:
+    """Shingle sets of the bodies of ``pairs`` for the exact check, each held only from the first
+    pair that needs it to the last.
+
+    Texts are read ``TEXT_CHUNK`` at a time, in the order the pairs first need them, and kept as
+    32-bit values (the hashes are masked to 32 bits). Holding the set of every body of a first
+    load's candidates at once grew with the archive: 20,705 bodies, 142 MB of sets, at 200k pages
+    (bench/RESULTS.md, twenty-fifth session). Candidates come sorted by hash, so most bodies'
+    pairs are next to each other and at most a few hundred sets outlive their chunk.
+    """
+
+    def __init__(self, texts_of: Callable[[list[str]], dict[str, str]], pairs: list[tuple[str, str]]) -> None:
+        self._texts_of = texts_of
+        self._last: dict[str, int] = {}
+        for position, pair in enumerate(pairs):
+            for body_hash in pair:
+                self._last[body_hash] = position
+        self._to_read = iter(self._last)  # dicts keep insertion order: the order of first need
+        self._sets: dict[str, np.ndarray] = {}
+
+    def of(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+        """The two bodies' sets, reading the next chunk of texts while either is missing."""
+        while a not in self._sets or b not in self._sets:
+            chunk = list(itertools.islice(self._to_read, TEXT_CHUNK))
+            if not chunk:
+                raise KeyError(f"no text for body {a if a not in self._sets else b}")
+            for body_hash, text in self._texts_of(chunk).items():
+                self._sets[body_hash] = shingles(text).astype(np.uint32)
+        return self._sets[a], self._sets[b]
+
+    def done_with(self, position: int, a: str, b: str) -> None:
+        """Drop the sets that no pair after ``position`` needs."""
+        for body_hash in (a, b):
+            if self._last[body_hash] == position:
+                self._sets.pop(body_hash, None)
