@@ -103,9 +103,9 @@ def ingest(
 ) -> None:
     """Stage local files or web archives (WARC) in the raw store (any encoding; bad files and records are quarantined)."""
     from flows.ingest import ingest_files
-    from rnw.ingest import iter_files
+    from rnw.ingest import must_exist
 
-    _run(lambda: list(iter_files(paths)))  # a missing path fails here, before Prefect starts
+    _run(lambda: [must_exist(path) for path in paths])  # a missing path fails here, before Prefect starts
     with _locked("ingest_files"), terminal_progress():
         summary = _run(ingest_files, [str(p) for p in paths], source)
     out.print(

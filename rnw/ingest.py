@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,17 +39,36 @@ class IngestReport:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under ``paths`` in a stable order; unknown suffixes inside folders are skipped."""
+    """Files under ``paths`` in a stable order (a folder's, that of its sorted paths); unknown
+    suffixes inside folders are skipped.
+
+    Folders are walked lazily, one folder's names at a time: a backfill of 100k saved pages as a
+    sorted list of paths was tens of MiB of the ingest process (bench/RESULTS.md, twenty-fifth
+    session)."""
     for path in paths:
-        if not path.exists():
-            raise IngestError(f"no such file or folder: {path}")
+        must_exist(path)
         if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(p))
-            )
+            yield from _walk(path)
         else:
+            yield path
+
+
+def must_exist(path: Path) -> None:
+    """Raise ``IngestError`` for a path given to ingest that is not there."""
+    if not path.exists():
+        raise IngestError(f"no such file or folder: {path}")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """The ingestible files under ``folder``, depth first with each folder's names sorted: the
+    order of ``sorted(folder.rglob("*"))``, without holding every path."""
+    with os.scandir(folder) as found:
+        entries = sorted((entry.name, entry.is_dir()) for entry in found)
+    for name, is_dir in entries:
+        path = folder / name
+        if is_dir:
+            yield from _walk(path)
+        elif path.is_file() and (path.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(path)):
             yield path
 
 
@@ -131,19 +151,24 @@ def ingest_sources(
     on the worker pool when decoding is costly enough).
     ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
     """
+    sources = {source_id: list(paths) for source_id, paths in sources.items()}
+    for paths in sources.values():  # a missing path fails before anything is staged
+        for path in paths:
+            must_exist(path)
     total = AppendResult()
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    files = [(path, source_id) for source_id, paths in sources.items() for path in iter_files(paths)]
-    plain = [item for item in files if not is_warc(item[0])]
-    archives = [item for item in files if is_warc(item[0])]
-    if len(files) >= Settings().parallel_min_rows:
-        start_pool()  # the build that follows extracts this many pages on the pool
-    # Decoding (charset detection) is the cost of a file.
+    listed = _Listing(sources, Settings().parallel_min_rows)
+    # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
+    # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(
-        ordered_map(partial(_read_item, run_id=run_id, now=now), plain),
-        *(read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES) for path, source_id in archives),
+        ordered_map(partial(_read_item, run_id=run_id, now=now), listed.plain()),
+        (
+            record
+            for path, source_id in listed.archives
+            for record in read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES)
+        ),
     )
     for item in items:
         (pages if isinstance(item, RawPage) else rejects).append(item)
@@ -154,7 +179,30 @@ def ingest_sources(
             progress(1)
     if pages or rejects:
         total += store.append(pages, rejects)
-    return IngestReport(files=len(files), result=total)
+    return IngestReport(files=listed.files, result=total)
+
+
+class _Listing:
+    """The files of every source, listed as they are read: plain files streamed, archives (few)
+    set aside for later, and a count. Listed up front, a 200k-page backfill held three lists of
+    every file (32 MiB)."""
+
+    def __init__(self, sources: Mapping[str, list[Path]], pool_from: int) -> None:
+        self._sources = sources
+        self._pool_from = pool_from
+        self.archives: list[tuple[Path, str]] = []
+        self.files = 0
+
+    def plain(self) -> Iterator[tuple[Path, str]]:
+        for source_id, paths in self._sources.items():
+            for path in iter_files(paths):
+                self.files += 1
+                if self.files == self._pool_from:
+                    start_pool()  # the build that follows extracts this many pages on the pool
+                if is_warc(path):
+                    self.archives.append((path, source_id))
+                else:
+                    yield path, source_id
 
 
 def _read_item(item: tuple[Path, str], run_id: str, now: datetime) -> RawPage | Reject:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rnw.ingest import IngestError, ingest_paths, ingest_sources
+from rnw.ingest import IngestError, ingest_paths, ingest_sources, iter_files
 from rnw.rawstore import RawStore
 
 
@@ -92,6 +92,49 @@ def test_declared_charset_is_kept_but_bytes_decide(store: RawStore, tmp_path: Pa
 def test_missing_path_is_a_clear_error(store: RawStore, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no such file or folder"):
         ingest_paths(store, [tmp_path / "nope"], source_id="s", run_id="r1")
+
+
+def test_missing_path_of_any_source_fails_before_anything_is_staged(store: RawStore, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("凉山州新闻", "utf-8")
+    with pytest.raises(IngestError, match="no such file or folder"):
+        ingest_sources(store, {"a": [tmp_path / "a.txt"], "b": [tmp_path / "nope"]}, run_id="r")
+    assert rows(store, "SELECT count(*) FROM page_sightings") == [(0,)]
+
+
+def test_folders_are_listed_in_sorted_path_order(tmp_path: Path) -> None:
+    names = ["b.html", "a.html", "a/z.txt", "a-b/c.htm", "A/x.TXT", "a/sub/y.warc.gz", "a/skip.pdf", "c"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    expected = [
+        p for p in sorted(tmp_path.rglob("*")) if p.is_file() and p.suffix.lower() not in {".pdf", ""}
+    ]
+    assert list(iter_files([tmp_path])) == expected
+    assert len(expected) == 6
+
+
+def test_folders_are_listed_as_they_are_read(
+    store: RawStore, tmp_path: Path, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are listed as ingest reaches them, not all up front (a backfill of 100k pages held
+    lists of every path): a file that lands in the second source's folder while the first
+    source's batch is being written is staged too."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+    for k in range(2):
+        (first / f"{k}.txt").write_text(f"{k}\n{sample_text[:300]}", "utf-8")
+    append = store.append
+
+    def append_then_drop_a_file(pages, rejects):
+        (second / "late.txt").write_text(f"late\n{sample_text[:300]}", "utf-8")
+        return append(pages, rejects)
+
+    monkeypatch.setattr(store, "append", append_then_drop_a_file)
+    monkeypatch.setenv("RNW_WORKERS", "1")  # decoded in-process, one file after another
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")  # (not the first 200 files read ahead, timed)
+    report = ingest_sources(store, {"first": [first], "second": [second]}, run_id="r", batch_size=2)
+    assert report.files == 3 and report.result.pages_new == 3
 
 
 def test_a_session_attaches_once_for_many_sources_and_leaves_no_log(
