@@ -26,10 +26,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGIONS_VERSION = "regions-2"
 PEOPLE_VERSION = "people-2"
 TOPICS_VERSION = "topics-1"
-# Articles per part of a join with their bodies (``with_regions``): 5,000 bodies are about 30 MB
-# of text (6.2 KB each at 100k bench pages); each part scans the other side once (0.06-0.09 s for
-# the regions of 100k articles).
-JOIN_PART_ROWS = 5_000
+# Articles whose bodies one query reads (``article_batches``, ``with_regions``). A DuckDB scan of
+# long text holds native memory outside its buffer cache until the query ends, which grew with the
+# rows it read: streaming every canonical body of 100k bench pages in one query took a process
+# from 30 to 293 MiB (body_text alone, 536), in queries of 5,000 articles to 168 MiB, as one
+# query over 10k pages' bodies did (160 MiB; bench/RESULTS.md, twenty-fifth session). 5,000 bodies
+# are also about 30 MB of text for a join's hash table (6.2 KB each at 100k bench pages), and each
+# part of a join scans the other side once (0.06-0.09 s for the regions of 100k articles).
+ARTICLES_PER_READ = 5_000
+# The rowid of int_articles_deduplicated that int_articles_canonical passes on.
+ROWID = "deduplicated_rowid"
 # Person mentions per part of an identity resolution (``identities_in_name_parts``). At 100k bench
 # pages, hash parts of up to 73,000 mentions took the process 80-90 MB above its imports, ranges of
 # about 10,000 (the commonest name alone 17,718) 36 MB (bench/RESULTS.md, twentieth session).
@@ -193,13 +199,22 @@ def regions(batches: Iterable[pa.RecordBatch]) -> pa.Table:
     return pa.Table.from_pylist(out, schema=REGIONS_SCHEMA)
 
 
+def article_batches(
+    session: duckdb.DuckDBPyConnection, articles: duckdb.DuckDBPyRelation
+) -> Iterator[pa.RecordBatch]:
+    """The rows of ``articles`` (from ``unenriched``) in batches of 500, read ``ARTICLES_PER_READ``
+    articles per query (``rnw.incremental.in_rowid_ranges``)."""
+    for part in in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ):
+        yield from part.project(f"* EXCLUDE ({ROWID})").to_arrow_reader(500)
+
+
 def with_regions(
     session: duckdb.DuckDBPyConnection, articles: duckdb.DuckDBPyRelation, regions: duckdb.DuckDBPyRelation
 ) -> Iterator[pa.RecordBatch]:
-    """Each of ``articles`` (from int_articles_canonical, with ``deduplicated_rowid``) with its
-    ``regions``, ``JOIN_PART_ROWS`` articles at a time (``rnw.incremental.in_rowid_ranges``)."""
-    for part in in_rowid_ranges(session, articles, "deduplicated_rowid", JOIN_PART_ROWS):
-        joined = part.join(regions, "article_id").project("* EXCLUDE (deduplicated_rowid)")
+    """Each of ``articles`` (from ``unenriched``) with its ``regions``, ``ARTICLES_PER_READ``
+    articles at a time (``rnw.incremental.in_rowid_ranges``)."""
+    for part in in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ):
+        joined = part.join(regions, "article_id").project(f"* EXCLUDE ({ROWID})")
         yield from joined.to_arrow_reader(500)
 
 
@@ -365,9 +380,11 @@ def unenriched(
     version: str,
 ) -> duckdb.DuckDBPyRelation:
     """The ``columns`` of the canonical ``articles`` (int_articles_canonical) an enricher model of
-    ``version`` has to process: all on a full build, else those it holds from no or another version,
-    read by the rowids the view passes on (a nightly's few articles, not every body's text)."""
+    ``version`` has to process, with the rowid the view passes on: all on a full build, else those
+    it holds from no or another version, read by that rowid (a nightly's few articles, not every
+    body's text). Read them with ``article_batches`` or ``with_regions``."""
+    columns = f"{columns}, {ROWID}"
     if not dbt.is_incremental:
         return articles.project(columns)
     done = f"SELECT article_id FROM {dbt.this} WHERE enricher_version = '{version}'"
-    return pending_rows(session, articles, "article_id", done, columns, rowid="deduplicated_rowid")
+    return pending_rows(session, articles, "article_id", done, columns, rowid=ROWID)

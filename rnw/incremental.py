@@ -150,14 +150,21 @@ def in_rowid_ranges(
     with it (``int_article_indicators`` at 100k pages, bench/RESULTS.md); a part's hash table is
     bounded by ``rows``, whatever the archive's size. The parts are read in one transaction of
     ``session`` (the connection ``relation`` runs on), so that no checkpoint renumbers the rows
-    between two of them; the caller reads each part before asking for the next.
+    between two of them; the caller reads each part before asking for the next. The parts' bounds
+    come from DuckDB, not from a list of every rowid in Python.
     """
     session.begin()
     try:
-        rowids = [r for (r,) in relation.project(rowid).order(rowid).fetchall()]
-        for start in range(0, len(rowids), rows):
-            last = rowids[min(start + rows, len(rowids)) - 1]
-            yield relation.filter(f"{rowid} BETWEEN {rowids[start]} AND {last}")
+        bounds = relation.query(
+            "parted",
+            f"""
+            SELECT min({rowid}), max({rowid})
+            FROM (SELECT {rowid}, (row_number() OVER (ORDER BY {rowid}) - 1) // {rows} AS part FROM parted)
+            GROUP BY part ORDER BY part
+            """,
+        ).fetchall()
+        for low, high in bounds:
+            yield relation.filter(f"{rowid} BETWEEN {low} AND {high}")
     except BaseException:
         session.rollback()
         raise

@@ -135,10 +135,17 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _rebatch(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
-    """Batches of at most ``rows`` rows: small tasks keep every worker busy to the end."""
+    """Batches of at most ``rows`` rows: small tasks keep every worker busy to the end.
+
+    A part of a larger batch is copied into buffers of its own: pyarrow pickles a slice with its
+    parent's whole buffers, so each task of 100 articles cut from a batch of 500 sent the worker all
+    500 (3.5 MB of text instead of 0.7 MB for int_article_topics at 100k bench pages)."""
     for batch in batches:
+        if batch.num_rows <= rows:
+            yield batch
+            continue
         for offset in range(0, batch.num_rows, rows):
-            yield batch.slice(offset, rows)
+            yield pa.concat_batches([batch.slice(offset, rows)])
 
 
 def map_batches(

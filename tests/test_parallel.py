@@ -84,6 +84,39 @@ def test_spill_gathers_small_batches_into_row_groups(
     assert groups == ([3000] if group_batches is None else [250] * 12)
 
 
+def test_a_task_carries_its_own_rows_only() -> None:
+    """pyarrow pickles a slice with its parent's buffers: a task of 100 rows cut from a batch of 500
+    sent the worker all 500."""
+    import pickle
+
+    from rnw.parallel import _rebatch
+
+    batch = pa.record_batch({"body_text": [f"{i:05d}" + "正文" * 1000 for i in range(500)]})
+    tasks = list(_rebatch([batch], 100))
+    assert pa.Table.from_batches(tasks).equals(pa.Table.from_batches([batch]))
+    whole = len(pickle.dumps(batch))
+    assert all(len(pickle.dumps(task)) < whole / 4 for task in tasks)
+
+
+def test_articles_are_read_a_part_per_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DuckDB scan of long text holds memory until its query ends: the enrichers' input is read
+    in queries of at most ARTICLES_PER_READ articles, without the rowid column."""
+    monkeypatch.setattr(enrich, "ARTICLES_PER_READ", 40)
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE bodies AS SELECT 'a' || i AS article_id, repeat('正', i) AS body_text FROM range(500) t(i)"
+    )
+    con.execute("DELETE FROM bodies WHERE article_id LIKE 'a1%'")  # gaps in the rowids
+    articles = con.sql(f"SELECT *, rowid AS {enrich.ROWID} FROM bodies")
+    batches = list(enrich.article_batches(con, articles))
+    assert max(b.num_rows for b in batches) == 40
+    assert (
+        pa.Table.from_batches(batches)
+        .sort_by("article_id")
+        .equals(con.sql("SELECT * FROM bodies ORDER BY article_id").to_arrow_table())
+    )
+
+
 def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, articles: pa.Table) -> None:
     import rnw.parallel
 

@@ -16,7 +16,7 @@ def model(dbt, session):
         dbt,
         session,
         dbt.ref("int_articles_canonical"),
-        "article_id, body_text, published_at, deduplicated_rowid",
+        "article_id, body_text, published_at",
         INDICATOR_EXTRACTOR_VERSION,
     )
     regions = dbt.ref("int_article_regions").project(

@@ -3,7 +3,7 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import PEOPLE_SCHEMA, PEOPLE_VERSION, people, unenriched
+from rnw.enrich import PEOPLE_SCHEMA, PEOPLE_VERSION, article_batches, people, unenriched
 from rnw.parallel import map_batches, spill
 
 
@@ -12,4 +12,4 @@ def model(dbt, session):
     articles = unenriched(
         dbt, session, dbt.ref("int_articles_canonical"), "article_id, body_text, credits_json", PEOPLE_VERSION
     )
-    return spill(session, map_batches(people, articles.to_arrow_reader(500), PEOPLE_SCHEMA))
+    return spill(session, map_batches(people, article_batches(session, articles), PEOPLE_SCHEMA))

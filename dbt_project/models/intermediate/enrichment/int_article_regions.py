@@ -3,7 +3,7 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import REGIONS_SCHEMA, REGIONS_VERSION, regions, unenriched
+from rnw.enrich import REGIONS_SCHEMA, REGIONS_VERSION, article_batches, regions, unenriched
 from rnw.parallel import map_batches, spill
 
 
@@ -16,4 +16,4 @@ def model(dbt, session):
         "article_id, title, body_text, published_at, source_region_code",
         REGIONS_VERSION,
     )
-    return spill(session, map_batches(regions, articles.to_arrow_reader(500), REGIONS_SCHEMA))
+    return spill(session, map_batches(regions, article_batches(session, articles), REGIONS_SCHEMA))

@@ -3,7 +3,7 @@
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
 """
 
-from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, topics, unenriched
+from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, article_batches, topics, unenriched
 from rnw.parallel import map_batches, spill
 
 
@@ -16,4 +16,4 @@ def model(dbt, session):
         "article_id, body_text, sections_json",
         TOPICS_VERSION,
     )
-    return spill(session, map_batches(topics, articles.to_arrow_reader(500), TOPICS_SCHEMA))
+    return spill(session, map_batches(topics, article_batches(session, articles), TOPICS_SCHEMA))
