@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rnw.incremental import in_rowid_ranges, pending_rows
+from rnw.incremental import batches_in_rowid_ranges, in_rowid_ranges, pending_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -26,13 +26,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGIONS_VERSION = "regions-2"
 PEOPLE_VERSION = "people-2"
 TOPICS_VERSION = "topics-1"
-# Articles whose bodies one query reads (``article_batches``, ``with_regions``). A DuckDB scan of
-# long text holds native memory outside its buffer cache until the query ends, which grew with the
-# rows it read: streaming every canonical body of 100k bench pages in one query took a process
-# from 30 to 293 MiB (body_text alone, 536), in queries of 5,000 articles to 168 MiB, as one
-# query over 10k pages' bodies did (160 MiB; bench/RESULTS.md, twenty-fifth session). 5,000 bodies
-# are also about 30 MB of text for a join's hash table (6.2 KB each at 100k bench pages), and each
-# part of a join scans the other side once (0.06-0.09 s for the regions of 100k articles).
+# Articles whose bodies one query reads (``article_batches``, ``with_regions``): few enough that
+# the scan's native memory stays at what one query over 10k pages' bodies holds
+# (``rnw.incremental.batches_in_rowid_ranges``). 5,000 bodies are also about 30 MB of text for a
+# join's hash table (6.2 KB each at 100k bench pages), and each part of a join scans the other
+# side once (0.06-0.09 s for the regions of 100k articles).
 ARTICLES_PER_READ = 5_000
 # The rowid of int_articles_deduplicated that int_articles_canonical passes on.
 ROWID = "deduplicated_rowid"
@@ -202,10 +200,9 @@ def regions(batches: Iterable[pa.RecordBatch]) -> pa.Table:
 def article_batches(
     session: duckdb.DuckDBPyConnection, articles: duckdb.DuckDBPyRelation
 ) -> Iterator[pa.RecordBatch]:
-    """The rows of ``articles`` (from ``unenriched``) in batches of 500, read ``ARTICLES_PER_READ``
-    articles per query (``rnw.incremental.in_rowid_ranges``)."""
-    for part in in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ):
-        yield from part.project(f"* EXCLUDE ({ROWID})").to_arrow_reader(500)
+    """The rows of ``articles`` (from ``unenriched``) in batches of 500, ``ARTICLES_PER_READ``
+    articles per query (``rnw.incremental.batches_in_rowid_ranges``)."""
+    return batches_in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ, 500)
 
 
 def with_regions(

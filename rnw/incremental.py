@@ -169,3 +169,23 @@ def in_rowid_ranges(
         session.rollback()
         raise
     session.commit()
+
+
+def batches_in_rowid_ranges(
+    session: duckdb.DuckDBPyConnection,
+    relation: duckdb.DuckDBPyRelation,
+    rowid: str,
+    rows: int,
+    batch_rows: int,
+) -> Iterator[pa.RecordBatch]:
+    """The rows of ``relation`` without its column ``rowid``, in batches of ``batch_rows``, read
+    ``rows`` rows per query (``in_rowid_ranges``).
+
+    For a model that streams a large table of text to the worker pool: a DuckDB scan of long text
+    holds native memory outside its buffer cache until the query ends, and it grew with the rows
+    read. One query over the canonical bodies of 100k bench pages took a process from 30 to 293
+    MiB, queries of 5,000 rows to 168 MiB, as one query over 10k pages' bodies did (160 MiB;
+    bench/RESULTS.md, twenty-fifth session).
+    """
+    for part in in_rowid_ranges(session, relation, rowid, rows):
+        yield from part.project(f"* EXCLUDE ({rowid})").to_arrow_reader(batch_rows)
