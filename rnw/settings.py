@@ -41,8 +41,12 @@ class Settings(BaseSettings):
     # A Python model's output is written to Parquet in row groups of about this many bytes
     # (rnw.parallel.spill): one row group per 50-500-row batch left the DuckDB connection that read
     # the file holding native memory per row group until it closed (about 11 MB per model at 100k
-    # pages); a model holds at most one row group of its output.
-    spill_row_group_bytes: int = 8 * 2**20
+    # pages); a model holds at most one row group of its output. At 8 MiB, a 10k-page build's
+    # models mostly wrote less than one group while a 100k build's filled it, and reading back the
+    # larger groups held more: int_article_topics' work at 100k peaked at 226 MiB (186 after its
+    # table was written) against 202 (159) at 1 MiB, and at 10k at 162-165 with either
+    # (bench/RESULTS.md, twenty-fifth session).
+    spill_row_group_bytes: int = 2**20
     # DuckDB's memory (dbt's profile, the raw store and publish): above it DuckDB evicts cached
     # blocks or spills to disk. Left alone its cache grows to 80% of RAM; 512 MB and then 384 MB
     # brought a 100k-page first load's process tree from 2,265 to 1,373-1,522 MB (bench/RESULTS.md,
