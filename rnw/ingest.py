@@ -42,9 +42,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files under ``paths`` in a stable order (a folder's, that of its sorted paths); unknown
     suffixes inside folders are skipped.
 
-    Folders are walked lazily, one folder's names at a time: a backfill of 100k saved pages as a
-    sorted list of paths was tens of MiB of the ingest process (bench/RESULTS.md, twenty-fifth
-    session)."""
+    Folders are walked lazily, one folder's names at a time, so that a backfill of a folder of
+    100k saved pages is not a list of 100k paths first."""
     for path in paths:
         must_exist(path)
         if path.is_dir():
