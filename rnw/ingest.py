@@ -150,15 +150,14 @@ def ingest_sources(
     on the worker pool when decoding is costly enough).
     ``progress`` counts pages and rejects staged: one per file, one per HTTP response of an archive.
     """
-    sources = {source_id: list(paths) for source_id, paths in sources.items()}
-    for paths in sources.values():  # a missing path fails before anything is staged
-        for path in paths:
-            must_exist(path)
+    given = {source_id: list(paths) for source_id, paths in sources.items()}
+    for path in itertools.chain.from_iterable(given.values()):  # a missing one fails before any is staged
+        must_exist(path)
     total = AppendResult()
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    listed = _Listing(sources, Settings().parallel_min_rows)
+    listed = _Listing(given, Settings().parallel_min_rows)
     # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
     # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(
