@@ -32,6 +32,8 @@ BASELINE_SAMPLE = 300
 # Rounds of the speed gauge; the fastest counts (the machine's speed moves over minutes, not within
 # a second).
 GAUGE_ROUNDS = 3
+# dbt nodes listed per phase in the memory report, heaviest first.
+HEAVIEST_NODES = 6
 
 
 def _timed(fn, *args, **kwargs) -> tuple[object, float]:
@@ -304,9 +306,28 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
     return rss, pss, largest, own
 
 
+def _heaviest_nodes(inside: list[tuple[float, int, int, int]], nodes: list) -> list[dict]:
+    """The dbt nodes of a phase by the peak tree PSS sampled while each ran, heaviest first: the
+    phase's peak names only the node at its top, while flatness depends on every node near it."""
+    heaviest = []
+    for start, end, node in nodes:
+        during = [s for s in inside if start <= s[0] <= end]
+        if during:
+            _, pss, _, own = max(during, key=lambda s: s[1])
+            heaviest.append(
+                {
+                    "node": node,
+                    "peak_tree_pss_mb": round(pss / 1024, 1),
+                    "stage_process_pss_mb": round(own / 1024, 1),
+                }
+            )
+    heaviest.sort(key=lambda n: -n["peak_tree_pss_mb"])
+    return heaviest[:HEAVIEST_NODES]
+
+
 def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, nodes: list) -> list[dict]:
     """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the stage
-    process's own PSS at that peak and the dbt nodes running then."""
+    process's own PSS at that peak, the dbt nodes running then and the phase's heaviest nodes."""
     marks = []
     for line in phases.read_text(encoding="utf-8").splitlines():
         stamp, name = line.split(" ", 1)
@@ -326,6 +347,7 @@ def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, no
                 "stage_process_pss_at_peak_mb": round(own / 1024, 1),
                 "peak_largest_process_mb": round(max(s[2] for s in inside) / 1024, 1),
                 "nodes_at_peak": sorted({node for a, b, node in nodes if a <= at <= b}),
+                "heaviest_nodes": _heaviest_nodes(inside, nodes),
             }
         )
     return report
@@ -475,6 +497,10 @@ def main() -> int:
                 f"process {phase['peak_largest_process_mb']} MB; at the peak: "
                 f"{', '.join(phase['nodes_at_peak']) or '-'}"
             )
+            for node in phase["heaviest_nodes"]:
+                print(
+                    f"      {node['node']}: {node['peak_tree_pss_mb']} MB ({node['stage_process_pss_mb']} MB)"
+                )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -51,6 +51,13 @@ def test_pipeline_bench_measures_every_stage_and_nightly_cost_puts_the_home_back
         }
     )
     assert result["peak_tree_pss_mb"] == max(p["peak_tree_pss_mb"] for p in result["memory_by_phase"])
+    build = next(p for p in result["memory_by_phase"] if p["phase"] == "first load: dbt build")
+    heaviest = [n["peak_tree_pss_mb"] for n in build["heaviest_nodes"]]
+    assert (
+        heaviest and heaviest == sorted(heaviest, reverse=True) and heaviest[0] <= build["peak_tree_pss_mb"]
+    )
+    # The phase's peak falls while one of its heaviest nodes ran, unless between two nodes.
+    assert not build["nodes_at_peak"] or heaviest[0] == build["peak_tree_pss_mb"]
     assert 0 < result["extraction_baseline"]["ratio"]
 
     gauge = result["speed_gauge_pages_per_s"]
