@@ -22,6 +22,12 @@ from scrapers.textdump import split_text_dump
 log = logging.getLogger(__name__)
 
 TEXTDUMP_VERSION = "textdump-1"
+# Raw pages one query reads for extraction (``int_pages_extracted``, by ranges of the raw store's
+# rowid): a DuckDB scan of long text holds native memory until the query ends
+# (``rnw.incremental.batches_in_rowid_ranges``). Reading the HTML of 100k bench pages (23 KB each)
+# under a 96 MB cap took a process to 703 MiB in one query, 400 at 10k; in queries of 5,000 pages
+# to 320 and 285, of 1,000 to 195 and 190 (bench/RESULTS.md, twenty-sixth session).
+PAGES_PER_READ = 1_000
 
 ARTICLE_TYPE = pa.struct(
     [

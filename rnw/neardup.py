@@ -37,6 +37,10 @@ DEFAULT_THRESHOLD = 0.8
 ESTIMATE_MARGIN = 0.2
 # Bodies whose text is read at once for the exact check (_ShingleSets).
 TEXT_CHUNK = 2_500
+# Bodies one query reads for their signatures (``int_body_signatures``): a DuckDB scan of long text
+# holds native memory until the query ends (``rnw.incremental.batches_in_rowid_ranges``); 5,000
+# bodies a query held what one query over all of 10k pages' bodies did.
+BODIES_PER_READ = 5_000
 # The new bodies and the candidate pairs, registered on the session by likely_pairs.
 _FRESH_VIEW = "rnw_fresh_bodies"
 _CANDIDATES_VIEW = "rnw_candidate_pairs"

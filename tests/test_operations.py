@@ -595,6 +595,57 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
         assert failed.exit_code != 0 and "assert_indicator_offsets" in failed.output, attempt
 
 
+def test_pages_and_bodies_are_read_a_part_per_query(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DuckDB scan of long text holds memory until its query ends: extraction reads the raw pages,
+    and the signatures the bodies, in queries of at most PAGES_PER_READ and BODIES_PER_READ rows
+    (ranges of a rowid), and the tables come out as they did."""
+    import scrapers.extraction
+    from rnw import articles, incremental, neardup
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    build = home / "build.duckdb"
+
+    def stored() -> tuple[list, list]:
+        with duckdb.connect(str(build), read_only=True) as con:
+            return (
+                con.sql(
+                    "SELECT * EXCLUDE (extractor_version) FROM intermediate.int_pages_extracted ORDER BY page_id"
+                ).fetchall(),
+                con.sql("SELECT * FROM intermediate.int_body_signatures ORDER BY body_hash").fetchall(),
+            )
+
+    before = stored()
+    with duckdb.connect(str(build)) as con:  # every body's signature to make again
+        con.execute("DELETE FROM intermediate.int_body_signatures")
+    read: list[tuple[str, int]] = []
+    every_rows = incremental.batches_in_rowid_ranges
+
+    def counted(session, relation, rowid, rows, batch_rows):
+        for batch in every_rows(session, relation, rowid, rows, batch_rows):
+            read.append((rowid, batch.num_rows))
+            yield batch
+
+    monkeypatch.setattr(incremental, "batches_in_rowid_ranges", counted)
+    monkeypatch.setattr(incremental, "READ_AT_ONCE", 0)  # stream the bodies, as a first load does
+    monkeypatch.setattr(articles, "PAGES_PER_READ", 2)
+    monkeypatch.setattr(neardup, "BODIES_PER_READ", 3)
+    monkeypatch.setattr(scrapers.extraction, "EXTRACTOR_VERSION", "99.0.0-test")  # every page again
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+
+    assert stored() == before
+    with duckdb.connect(str(build), read_only=True) as con:
+        [(extracted,)] = con.sql(
+            "SELECT count(*) FROM intermediate.int_pages_extracted WHERE extractor_version = '99.0.0-test'"
+        ).fetchall()
+    for rowid, most, total in (("raw_rowid", 2, extracted), ("occurrence_rowid", 3, len(before[1]))):
+        batches = [rows for column, rows in read if column == rowid]
+        assert sum(batches) == total and max(batches) == most, rowid
+
+
 def test_a_newer_extractor_version_reextracts_stored_pages(
     examples_warehouse: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -1,6 +1,6 @@
 -- Raw pages without their bytes: dbt and analysts work on the decoded text.
 with source as (
-    select * from {{ source('raw', 'pages') }}
+    select *, rowid as raw_rowid from {{ source('raw', 'pages') }}
 ),
 
 renamed as (
@@ -9,6 +9,8 @@ renamed as (
         page_id,
         source_id,
         run_id,
+        -- the raw store's row (append-only, so stable): extraction reads the pages by ranges of it
+        raw_rowid,
         -- provenance
         uri,
         http_status,
