@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from rnw import env
 from rnw.dbfiles import discard_unfinished
 from rnw.parallel import stop_pool
-from rnw.settings import THREADS_VARIABLE, Settings
+from rnw.settings import MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, Settings
 from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
@@ -74,8 +74,9 @@ class BuildSummary:
     """dbt's threads when the command chose them: ``bulk_dbt_threads`` for a bulk build."""
     invocations: int = 1
     """dbt invocations the build took: two for a bulk build in stages (``bulk_stages``)."""
-    memory_limit: str = ""
-    """DuckDB's memory cap in dbt's profile (``build_duckdb_memory_limit``), in every invocation."""
+    memory_limits: list[str] = field(default_factory=list)
+    """DuckDB's memory cap in dbt's profile, per invocation: a bulk build's stages run under
+    ``bulk_duckdb_memory_limit``."""
     duckdb_threads: int | None = None
     """DuckDB's threads in the build (``duckdb_threads``); None: DuckDB's default, one per core."""
 
@@ -214,13 +215,17 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
             reference = None  # nothing to record: it was not built
     if bulk and manifest is not None:
         invocations = [args + selection for selection in bulk_stages(manifest, skipped)]
+        memory_limits = [settings.bulk_duckdb_memory_limit] * 2  # one per stage
     else:
         invocations = [args + (["--exclude", *skipped] if skipped else [])]
+        memory_limits = [settings.duckdb_memory_limit]
     duckdb_threads = settings.duckdb_threads or None
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
-    result = _invoke_in_turn(settings, manifest, invocations, duckdb_threads)
+    result = _invoke_in_turn(
+        settings, manifest, list(zip(invocations, memory_limits, strict=True)), duckdb_threads
+    )
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:
@@ -231,7 +236,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.allocator = os.environ.get(env.ALLOCATOR_VARIABLE, "")
     summary.threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     summary.invocations = result.invocations
-    summary.memory_limit = settings.build_duckdb_memory_limit
+    summary.memory_limits = memory_limits[: result.invocations]
     summary.duckdb_threads = duckdb_threads
     if refresh:
         summary.warnings.insert(
@@ -313,11 +318,11 @@ class _Outcome:
 def _invoke_in_turn(
     settings: Settings,
     manifest: Manifest | None,
-    invocations: list[list[str]],
+    invocations: list[tuple[list[str], str]],
     duckdb_threads: int | None,
 ) -> _Outcome:
-    """Run the invocations (dbt's arguments) one after the other until one fails, closing DuckDB
-    after each; DuckDB runs on ``duckdb_threads`` threads in all of them
+    """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
+    fails, closing DuckDB after each; DuckDB runs on ``duckdb_threads`` threads in all of them
     (None: its default). With more than one, their run_results.json files are merged
     into one, as a single invocation would have written it.
 
@@ -330,11 +335,14 @@ def _invoke_in_turn(
     merged: dict | None = None
     run_results = settings.dbt_target_dir / "run_results.json"
     callbacks = [] if manifest is None else [PoolRelease(worker_pool_models(manifest))]
-    for count, args in enumerate(invocations, start=1):
+    for count, (args, memory_limit) in enumerate(invocations, start=1):
         if len(invocations) > 1:  # an invocation that fails before writing one merges nothing stale
             run_results.unlink(missing_ok=True)
         try:
-            with _environment(THREADS_VARIABLE, None if duckdb_threads is None else str(duckdb_threads)):
+            with (
+                _environment(MEMORY_LIMIT_VARIABLE, memory_limit),
+                _environment(THREADS_VARIABLE, None if duckdb_threads is None else str(duckdb_threads)),
+            ):
                 result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:
             _release_duckdb()

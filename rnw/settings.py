@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-# dbt's profile (profiles.yml) reads DuckDB's memory cap from it (Settings.build_duckdb_memory_limit).
-MEMORY_LIMIT_VARIABLE = "RNW_BUILD_DUCKDB_MEMORY_LIMIT"
+# dbt's profile (profiles.yml) reads DuckDB's memory cap from it, and Settings (as
+# duckdb_memory_limit) in the models that dbt runs.
+MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
 # DuckDB's threads in a dbt invocation (the on-run-start macro set_duckdb_threads); unset: one per core.
 THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
 
@@ -46,24 +47,27 @@ class Settings(BaseSettings):
     # table was written) against 202 (159) at 1 MiB, and at 10k at 162-165 with either
     # (bench/RESULTS.md, twenty-fifth session).
     spill_row_group_bytes: int = 2**20
-    # DuckDB's memory in every dbt build: above it DuckDB evicts cached blocks or spills to disk
-    # (spilling needs the build file's folder to have room). Left alone its cache grows to 80% of
-    # RAM; 512 MB and then 384 MB brought a 100k-page first load's process tree from 2,265 to
-    # 1,373-1,522 MB (bench/RESULTS.md, tenth to fifteenth sessions), but each join of every article
-    # body still held a hash table as large as the cap let it. With those joins made in parts
-    # (rnw.enrich.with_regions, the failing_in_article_parts macro), identities resolved in parts of
-    # names and long text read in parts of rows, what is left to grow with the archive is DuckDB's
-    # cache of table blocks: at 10k pages a model's tables fit in it, at 100k they fill it. So the cap
-    # is small enough that both fill it: 160 MB and 10k pages left 68 against 91 MB cached in
-    # enrichment, and 96 MB took a 100k build's process 40-50 MiB lower in the models that read
-    # every body and the 100k nightly's process tree from 881 to 810 MiB, at the same speed
-    # (twentieth, twenty-fourth and twenty-sixth sessions). Joins of bodies need parts of 2,500
-    # articles under it (dbt var articles_per_check_part).
-    build_duckdb_memory_limit: str = "96MB"
-    # DuckDB's memory outside dbt: the raw store (ingest) and publish, which copies the staging
-    # tables out of the build file and reads the raw pages' bytes to measure them (that copy ran out
-    # of 96 MB on a first publish of 10k pages).
+    # DuckDB's memory (dbt's profile, the raw store and publish): above it DuckDB evicts cached
+    # blocks or spills to disk. Left alone its cache grows to 80% of RAM; 512 MB and then 384 MB
+    # brought a 100k-page first load's process tree from 2,265 to 1,373-1,522 MB (bench/RESULTS.md,
+    # tenth to fifteenth sessions), but each join of every article body still held a hash table as
+    # large as the cap let it, so the peak followed the archive's size up to the cap. With those
+    # joins made in parts (rnw.enrich.with_regions, the failing_in_article_parts macro) and person
+    # identities resolved in parts of names, 160 MB holds a 100k first load and a 100k nightly, at
+    # the same speed (fifteenth session). Spilling needs the build file's folder to have room.
+    # A nightly needs it: at 200k pages the one after a first load ran out of 96 MB in
+    # int_article_clusters, whose key joins hold every body's hash; so does publish's first copy of
+    # the staging tables, which reads every raw page's bytes (out of 96 MB at 10k pages).
     duckdb_memory_limit: str = "160MB"
+    # DuckDB's memory in both stages of a bulk build (rnw.build.bulk_stages), in place of
+    # duckdb_memory_limit. A bulk build streams the archive through DuckDB's cache of table blocks,
+    # which a 10k build's tables did not fill under 160 MB and a 100k build's did: 68 against 91 MB
+    # cached in enrichment, and a 100k build's process 40-50 MiB higher in the models that read
+    # every body (bench/RESULTS.md, nineteenth, twentieth and twenty-sixth sessions). Under 96 MB both
+    # sizes fill it. Extraction ran out of 96 MB at 10k pages while it read every raw page in one
+    # query; read 1,000 pages per query (rnw.articles.PAGES_PER_READ), a 200k first load passes.
+    # The body-joining tests need parts of 2,500 articles under it (dbt var articles_per_check_part).
+    bulk_duckdb_memory_limit: str = "96MB"
     # A bulk build (rnw.build.is_bulk) runs one dbt node at a time: a 100k first load ran out of a
     # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
     # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.
@@ -156,7 +160,7 @@ class Settings(BaseSettings):
     def export_env(self) -> None:
         """dbt's profiles.yml and Prefect's local API read these from the environment."""
         os.environ["RNW_HOME"] = str(self.home_dir)
-        os.environ[MEMORY_LIMIT_VARIABLE] = self.build_duckdb_memory_limit
+        os.environ[MEMORY_LIMIT_VARIABLE] = self.duckdb_memory_limit
         os.environ["RNW_MARTS_STORAGE_VERSION"] = self.marts_storage_version
         os.environ.setdefault("PREFECT_HOME", str(self.home_dir / "prefect"))
 

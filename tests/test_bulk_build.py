@@ -23,8 +23,8 @@ PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glo
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator,
 # dbt threads and DuckDB threads when the build chose them, dbt invocations, DuckDB's memory cap in
-# dbt's profile, the cap's and the threads' environment variables after the build (the cap; no
-# threads), and how many statements so far set DuckDB's threads to 1
+# dbt's profile per invocation, the cap's and the threads' environment variables after the build
+# (the steady cap again; no threads), and how many statements so far set DuckDB's threads to 1
 # (dbt's debug log of every statement).
 _BUILDS = """
 import json, os, sys
@@ -45,7 +45,7 @@ def main():
         summary = run_dbt(settings, "build", ["--quiet"])
         seen.append([
             summary.success, summary.allocator, summary.threads, summary.duckdb_threads, summary.invocations,
-            summary.memory_limit, os.environ.get("RNW_BUILD_DUCKDB_MEMORY_LIMIT"), os.environ.get("RNW_DUCKDB_THREADS"),
+            summary.memory_limits, os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"), os.environ.get("RNW_DUCKDB_THREADS"),
             (settings.home_dir / "logs" / "dbt.log").read_text().count("set threads = 1"),
         ])
     print(json.dumps(seen))
@@ -88,13 +88,15 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
         cwd=REPO_ROOT,
     )
     builds = json.loads(result.stdout.strip().splitlines()[-1])
-    cap = Settings.model_fields["build_duckdb_memory_limit"].default
-    assert cap != Settings.model_fields["duckdb_memory_limit"].default
-    # Every invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads) under the build's cap.
+    steady, bulk = (
+        Settings.model_fields[f].default for f in ("duckdb_memory_limit", "bulk_duckdb_memory_limit")
+    )
+    assert bulk != steady
+    # Every invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads).
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 1, 2, cap, cap, None, 2],
-        [True, ALLOCATOR_STEADY, None, 1, 1, cap, cap, None, 3],
-        [True, ALLOCATOR_BULK, 1, 1, 2, cap, cap, None, 5],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], steady, None, 2],
+        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], steady, None, 3],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], steady, None, 5],
     ]
 
 

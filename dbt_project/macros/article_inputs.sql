@@ -149,7 +149,7 @@
         per-article mart ``model`` in parts of at most var('articles_per_check_part') while the test
         compiles; returns a query over the failing ids. Joined whole, DuckDB builds its hash table
         on every body to check, which on a first load is every body (594 MB at 100k pages), and a
-        160 MB cap ran out; a part's hash table is bounded. One part (a nightly) is
+        160 MB cap (RNW_DUCKDB_MEMORY_LIMIT) ran out; a part's hash table is bounded. One part (a nightly) is
         the caller's query itself, run as the test. The parts are by a hash of article_id, so
         rows renumbered between two parts are still checked once. The caller is given each part's
         condition in turn, as SQL it can run while it compiles (unverified_rows does). -#}
