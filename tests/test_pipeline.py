@@ -144,6 +144,7 @@ def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None
         )
     }
     assert "page_text" not in page_columns, "page text stays in build.duckdb: publish cost follows the marts"
+    assert "raw_rowid" not in page_columns, "the raw store's rowid is the build's, not a fact about a page"
     assert {"page_id", "uri", "byte_size", "fetched_at"} <= page_columns
 
 
