@@ -215,7 +215,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
             reference = None  # nothing to record: it was not built
     if bulk and manifest is not None:
         invocations = [args + selection for selection in bulk_stages(manifest, skipped)]
-        memory_limits = [settings.bulk_duckdb_memory_limit] * 2  # one per stage
+        memory_limits = [settings.bulk_duckdb_memory_limit] * len(invocations)
     else:
         invocations = [args + (["--exclude", *skipped] if skipped else [])]
         memory_limits = [settings.duckdb_memory_limit]
