@@ -15,10 +15,14 @@ dbt macro ``rows_by_key`` does the same for SQL models.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from rnw.settings import EMPTY_CACHE_VARIABLE, MEMORY_LIMIT_VARIABLE
 
 if TYPE_CHECKING:
     import duckdb
@@ -151,7 +155,8 @@ def in_rowid_ranges(
     bounded by ``rows``, whatever the archive's size. The parts are read in one transaction of
     ``session`` (the connection ``relation`` runs on), so that no checkpoint renumbers the rows
     between two of them; the caller reads each part before asking for the next. The parts' bounds
-    come from DuckDB, not from a list of every rowid in Python.
+    come from DuckDB, not from a list of every rowid in Python. In a build that runs one node at a
+    time, DuckDB's cache is emptied before each part (``empty_cache_when_alone``).
     """
     session.begin()
     try:
@@ -164,11 +169,43 @@ def in_rowid_ranges(
             """,
         ).fetchall()
         for low, high in bounds:
+            empty_cache_when_alone(session)
             yield relation.filter(f"{rowid} BETWEEN {low} AND {high}")
     except BaseException:
         session.rollback()
         raise
     session.commit()
+
+
+# DuckDB's memory cap for the moment of emptying its cache: every block not in use is evicted.
+_EMPTYING_CAP = "1MB"
+
+
+def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
+    """Evict DuckDB's cache of table blocks when the dbt invocation runs this node alone
+    (``EMPTY_CACHE_VARIABLE``, with the cap in ``MEMORY_LIMIT_VARIABLE``).
+
+    Reading a large table in parts, DuckDB keeps the blocks each part read until its cache reaches
+    the memory cap, though no later part reads them again. 10k bench pages' bodies fit under a
+    96 MB cap, 100k pages' fill it: reading the canonical bodies in parts took a process to 150
+    MiB at 10k and 182-191 at 100k, and with the cache emptied between parts to 118 and 124
+    (bench/RESULTS.md, twenty-sixth session). DuckDB has no statement that empties its cache;
+    lowering the cap evicts every block not in use (one that holds data in no file goes to the
+    temporary directory), and the cap is set back at once, to the string the profile set.
+    """
+    import duckdb
+
+    cap = os.environ.get(MEMORY_LIMIT_VARIABLE)
+    if os.environ.get(EMPTY_CACHE_VARIABLE) != "1" or not cap:
+        return
+    cursor = session.cursor()
+    try:
+        # DuckDB refuses a cap under what is in use and keeps the one it had: nothing to undo.
+        with contextlib.suppress(duckdb.OutOfMemoryException):
+            cursor.execute(f"SET memory_limit = '{_EMPTYING_CAP}'")
+            cursor.execute(f"SET memory_limit = '{cap}'")
+    finally:
+        cursor.close()
 
 
 def batches_in_rowid_ranges(

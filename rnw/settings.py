@@ -20,6 +20,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT_VARIABLE = "RNW_DUCKDB_MEMORY_LIMIT"
 # DuckDB's threads in a dbt invocation (the on-run-start macro set_duckdb_threads); unset: one per core.
 THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
+# "1" in a dbt invocation that runs one node at a time (rnw.build: a bulk build on one dbt thread):
+# the models that read a large table in parts empty DuckDB's cache between the parts
+# (rnw.incremental.in_rowid_ranges). DuckDB's memory cap, which emptying lowers for a moment, is
+# global to the database: with two nodes at once the other's query could run out of memory.
+EMPTY_CACHE_VARIABLE = "RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"
 
 
 class Settings(BaseSettings):

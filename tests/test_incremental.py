@@ -273,3 +273,46 @@ def test_a_join_in_rowid_ranges_holds_under_a_cap_that_the_whole_join_runs_out_o
     ]
     assert sum(batch.num_rows for batch in joined) == sum(1 for i in range(30000) if i % 7)
     assert all(batch.column("mentions")[0].as_py() for batch in joined)
+
+
+def test_parts_start_with_duckdb_cache_emptied_when_the_node_runs_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a table in parts fills DuckDB's cache with blocks no later part reads again; in a
+    build that runs one node at a time each part starts with it empty, under the same cap."""
+    path = str(tmp_path / "c.duckdb")
+    with duckdb.connect(path) as setup:
+        setup.execute(
+            "CREATE TABLE bodies AS SELECT i, repeat(md5(i::varchar) || '正文', 40) AS body_text"
+            " FROM range(30000) t(i)"
+        )
+    cap = "64MB"
+
+    def cached_before_each_part() -> tuple[list[float], str]:
+        with duckdb.connect(path, config={"memory_limit": cap}) as con:
+            before = []
+            view = con.sql("SELECT body_text, rowid AS bodies_rowid FROM bodies")
+            for part in in_rowid_ranges(con, view, "bodies_rowid", 5000):
+                [(cached,)] = con.sql(
+                    "SELECT sum(memory_usage_bytes) / 2**20 FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+                ).fetchall()
+                before.append(cached)
+                part.aggregate("sum(length(body_text))").fetchall()
+            return before, con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.delenv(rnw.incremental.EMPTY_CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
+    kept, kept_cap = cached_before_each_part()
+    monkeypatch.setenv(rnw.incremental.EMPTY_CACHE_VARIABLE, "1")
+    emptied, emptied_cap = cached_before_each_part()
+
+    assert len(kept) == len(emptied) == 6
+    assert kept[-1] > 20, "without emptying, the cache holds the earlier parts' blocks"
+    assert max(emptied) < 2
+    assert (
+        emptied_cap
+        == kept_cap
+        == duckdb.connect(config={"memory_limit": cap})
+        .sql("SELECT current_setting('memory_limit')")
+        .fetchone()[0]
+    )

@@ -600,9 +600,11 @@ def test_pages_and_bodies_are_read_a_part_per_query(
 ) -> None:
     """A DuckDB scan of long text holds memory until its query ends: extraction reads the raw pages,
     and the signatures the bodies, in queries of at most PAGES_PER_READ and BODIES_PER_READ rows
-    (ranges of a rowid), and the tables come out as they did."""
+    (ranges of a rowid), and the tables come out as they did. Every page to extract again makes it
+    a bulk build, which runs one node at a time: DuckDB's cache is emptied before each part."""
     import scrapers.extraction
-    from rnw import articles, incremental, neardup
+    from rnw import articles, env, incremental, neardup
+    from rnw.settings import EMPTY_CACHE_VARIABLE
 
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
@@ -628,7 +630,17 @@ def test_pages_and_bodies_are_read_a_part_per_query(
             read.append((rowid, batch.num_rows))
             yield batch
 
+    emptying: list[str | None] = []
+    empty_cache = incremental.empty_cache_when_alone
+
+    def noted(session) -> None:
+        emptying.append(os.environ.get(EMPTY_CACHE_VARIABLE))
+        empty_cache(session)
+
     monkeypatch.setattr(incremental, "batches_in_rowid_ranges", counted)
+    monkeypatch.setattr(incremental, "empty_cache_when_alone", noted)
+    monkeypatch.setenv("RNW_BULK_BUILD_PAGES", "1")
+    monkeypatch.setattr(env, "bulk_builds_need_own_process", lambda: False)  # to see its models here
     monkeypatch.setattr(incremental, "READ_AT_ONCE", 0)  # stream the bodies, as a first load does
     monkeypatch.setattr(articles, "PAGES_PER_READ", 2)
     monkeypatch.setattr(neardup, "BODIES_PER_READ", 3)
@@ -644,6 +656,7 @@ def test_pages_and_bodies_are_read_a_part_per_query(
     for rowid, most, total in (("raw_rowid", 2, extracted), ("occurrence_rowid", 3, len(before[1]))):
         batches = [rows for column, rows in read if column == rowid]
         assert sum(batches) == total and max(batches) == most, rowid
+    assert emptying == ["1"] * len(read)
 
 
 def test_a_newer_extractor_version_reextracts_stored_pages(
