@@ -157,7 +157,7 @@ def ingest_sources(
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    listed = _Listing(given, Settings().parallel_min_rows)
+    listed = _Listing(given, Settings().pool_min_rows)
     # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
     # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(

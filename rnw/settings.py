@@ -37,11 +37,19 @@ class Settings(BaseSettings):
     ingest_batch_size: int = 200
     scrape_batch_size: int = 20
     # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
-    # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
+    # 1 keeps everything in the dbt process.
     workers: int | None = None
+    # A model's input under this many rows runs in the dbt process (rnw.parallel.map_batches), and
+    # ingest starts the pool ahead of the build from this many files. The workers hold their own
+    # copies of the extractor and the enrichers (about 390 MiB for two at 100k bench pages) and take
+    # a second or two to start: a 100k archive's nightly of 1,000 pages peaked at 861-875 MiB on the
+    # pool, above its first load, and at 592-641 MiB in-process, 1.0-2.4 s slower of 18-19 s
+    # (bench/RESULTS.md, twenty-seventh session). Equal to bulk_build_pages: the pool is for bulk work.
+    pool_min_rows: int = 5000
+    # Ingest decodes the first parallel_min_rows files in-process, timed, and the rest on the pool
+    # only when those took at least parallel_min_item_ms each: a cheaper item costs more to send back
+    # than it saves (rnw.parallel.ordered_map).
     parallel_min_rows: int = 200
-    # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
-    # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).
     parallel_min_item_ms: float = 1.0
     # A Python model's output is written to Parquet in row groups of about this many bytes
     # (rnw.parallel.spill): one row group per 50-500-row batch left the DuckDB connection that read

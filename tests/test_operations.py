@@ -120,7 +120,7 @@ def test_incremental_build_equals_full_refresh(
         leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
         assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
     monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
+    monkeypatch.setenv("RNW_POOL_MIN_ROWS", "1")
     full = rnw(home, "build", "--full-refresh")  # also remakes the staging tables (rnw.publish)
     assert full.exit_code == 0, full.output
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental
@@ -142,7 +142,7 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
     assert rnw(home, "ingest", *map(str, corpus)).exit_code == 0
     monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
+    monkeypatch.setenv("RNW_POOL_MIN_ROWS", "1")
     monkeypatch.setattr(parallel, "_pool", None)  # a pool of this build's own
     stops: list[tuple[datetime, bool]] = []
     stop = build.stop_pool
