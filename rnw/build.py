@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING
 from rnw import env
 from rnw.dbfiles import discard_unfinished
 from rnw.parallel import stop_pool
-from rnw.settings import EMPTY_CACHE_VARIABLE, MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, Settings
+from rnw.settings import (
+    EMPTY_CACHE_VARIABLE,
+    MEMORY_LIMIT_VARIABLE,
+    THREADS_VARIABLE,
+    WORKERS_VARIABLE,
+    Settings,
+)
 from rnw.warmup import import_model_modules, in_background
 
 if TYPE_CHECKING:
@@ -82,6 +88,9 @@ class BuildSummary:
     empties_cache_between_parts: bool = False
     """Whether the models that read a large table in parts emptied DuckDB's cache between them
     (``EMPTY_CACHE_VARIABLE``): a bulk build on one dbt thread, which runs one node at a time."""
+    workers: int | None = None
+    """The worker pool's size for the models (``WORKERS_VARIABLE``): ``steady_build_workers`` in a
+    steady build, ``workers`` (None: every core) in a bulk one."""
 
 
 @contextmanager
@@ -225,11 +234,17 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     duckdb_threads = settings.duckdb_threads or None
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     empty_cache = bulk and threads == 1
+    workers = settings.workers if bulk else settings.steady_build_workers
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)
     result = _invoke_in_turn(
-        settings, manifest, list(zip(invocations, memory_limits, strict=True)), duckdb_threads, empty_cache
+        settings,
+        manifest,
+        list(zip(invocations, memory_limits, strict=True)),
+        duckdb_threads,
+        empty_cache,
+        workers,
     )
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
@@ -244,6 +259,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.memory_limits = memory_limits[: result.invocations]
     summary.duckdb_threads = duckdb_threads
     summary.empties_cache_between_parts = empty_cache
+    summary.workers = workers
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"
@@ -327,11 +343,12 @@ def _invoke_in_turn(
     invocations: list[tuple[list[str], str]],
     duckdb_threads: int | None,
     empty_cache: bool,
+    workers: int | None,
 ) -> _Outcome:
     """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
     fails, closing DuckDB after each; DuckDB runs on ``duckdb_threads`` threads in all of them
-    (None: its default), and the models empty its cache between parts when ``empty_cache``
-    (``EMPTY_CACHE_VARIABLE``). With more than one, their run_results.json files are merged
+    (None: its default), the models empty its cache between parts when ``empty_cache``
+    (``EMPTY_CACHE_VARIABLE``) and use a pool of ``workers`` (None: every core). With more than one, their run_results.json files are merged
     into one, as a single invocation would have written it.
 
     The heap is not trimmed between them (``malloc_trim``): the next models reuse what the first
@@ -351,6 +368,7 @@ def _invoke_in_turn(
                 _environment(MEMORY_LIMIT_VARIABLE, memory_limit),
                 _environment(THREADS_VARIABLE, None if duckdb_threads is None else str(duckdb_threads)),
                 _environment(EMPTY_CACHE_VARIABLE, "1" if empty_cache else None),
+                _environment(WORKERS_VARIABLE, None if workers is None else str(workers)),
             ):
                 result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
         finally:

@@ -157,7 +157,7 @@ def ingest_sources(
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    listed = _Listing(given, Settings().pool_min_rows)
+    listed = _Listing(given, Settings().bulk_build_pages)
     # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
     # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(
@@ -196,7 +196,7 @@ class _Listing:
             for path in iter_files(paths):
                 self.files += 1
                 if self.files == self._pool_from:
-                    start_pool()  # the build that follows extracts this many pages on the pool
+                    start_pool()  # a bulk build follows (bulk_build_pages): its models use the pool
                 if is_warc(path):
                     self.archives.append((path, source_id))
                 else:

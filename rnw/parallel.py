@@ -155,14 +155,13 @@ def map_batches(
     *,
     task_rows: int = 100,
 ) -> pa.RecordBatchReader:
-    """``function`` over every batch, in order, on the worker pool once the input reaches
-    ``pool_min_rows`` rows.
+    """``function`` over every batch, in order, on the worker pool once the input is large enough.
 
     ``function`` is called with a one-batch list, must be importable at module level (workers
     receive it by name) and returns a table with ``schema``.
     """
     settings = Settings()
-    min_parallel_rows = settings.pool_min_rows
+    min_parallel_rows = settings.parallel_min_rows
     source = _rebatch(batches, task_rows)
     head: list[pa.RecordBatch] = []
     head_rows = 0

@@ -25,6 +25,9 @@ THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
 # (rnw.incremental.in_rowid_ranges). DuckDB's memory cap, which emptying lowers for a moment, is
 # global to the database: with two nodes at once the other's query could run out of memory.
 EMPTY_CACHE_VARIABLE = "RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"
+# The worker pool's size (Settings.workers); a dbt invocation of a steady build sets it to
+# steady_build_workers (rnw.build).
+WORKERS_VARIABLE = "RNW_WORKERS"
 
 
 class Settings(BaseSettings):
@@ -36,20 +39,19 @@ class Settings(BaseSettings):
     # Rows handed to DuckDB per insert: batches, never row by row.
     ingest_batch_size: int = 200
     scrape_batch_size: int = 20
-    # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
-    # 1 keeps everything in the dbt process.
+    # Worker processes for extraction and enrichment inside dbt (rnw.parallel) in a bulk build
+    # (rnw.build.is_bulk); unset: every core. 1 keeps everything in the dbt process. Inputs under
+    # parallel_min_rows rows run in-process.
     workers: int | None = None
-    # A model's input under this many rows runs in the dbt process (rnw.parallel.map_batches), and
-    # ingest starts the pool ahead of the build from this many files. The workers hold their own
-    # copies of the extractor and the enrichers (about 390 MiB for two at 100k bench pages) and take
-    # a second or two to start: a 100k archive's nightly of 1,000 pages peaked at 861-875 MiB on the
-    # pool, above its first load, and at 592-641 MiB in-process, 1.0-2.4 s slower of 18-19 s
-    # (bench/RESULTS.md, twenty-seventh session). Equal to bulk_build_pages: the pool is for bulk work.
-    pool_min_rows: int = 5000
-    # Ingest decodes the first parallel_min_rows files in-process, timed, and the rest on the pool
-    # only when those took at least parallel_min_item_ms each: a cheaper item costs more to send back
-    # than it saves (rnw.parallel.ordered_map).
+    # Worker processes in a steady build (a nightly). The workers hold their own copies of the
+    # extractor and the enrichers (about 390 MiB for two at 100k bench pages) and take a second or
+    # two to start: a 100k archive's nightly of 1,000 pages peaked at 861-875 MiB on two workers,
+    # above its first load, and at 592-641 MiB in the dbt process, 1.0-2.4 s slower of 18-19 s
+    # (bench/RESULTS.md, twenty-seventh session).
+    steady_build_workers: int = 1
     parallel_min_rows: int = 200
+    # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
+    # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).
     parallel_min_item_ms: float = 1.0
     # A Python model's output is written to Parquet in row groups of about this many bytes
     # (rnw.parallel.spill): one row group per 50-500-row batch left the DuckDB connection that read

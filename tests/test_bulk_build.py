@@ -17,13 +17,21 @@ from pathlib import Path
 import pytest
 
 from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
-from rnw.settings import EMPTY_CACHE_VARIABLE, MEMORY_LIMIT_VARIABLE, REPO_ROOT, THREADS_VARIABLE, Settings
+from rnw.settings import (
+    EMPTY_CACHE_VARIABLE,
+    MEMORY_LIMIT_VARIABLE,
+    REPO_ROOT,
+    THREADS_VARIABLE,
+    WORKERS_VARIABLE,
+    Settings,
+)
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator,
 # dbt threads and DuckDB threads when the build chose them, dbt invocations, DuckDB's memory cap in
-# dbt's profile per invocation, whether the models emptied DuckDB's cache between parts, the cap's,
+# dbt's profile per invocation, whether the models emptied DuckDB's cache between parts, the
+# worker pool's size for the models (unset: every core), the cap's,
 # the threads' and the emptying's environment variables after the build (the steady cap again; no
 # threads, no emptying), and how many statements so far set DuckDB's threads to 1 (dbt's debug log
 # of every statement).
@@ -46,7 +54,8 @@ def main():
         summary = run_dbt(settings, "build", ["--quiet"])
         seen.append([
             summary.success, summary.allocator, summary.threads, summary.duckdb_threads, summary.invocations,
-            summary.memory_limits, summary.empties_cache_between_parts, os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
+            summary.memory_limits, summary.empties_cache_between_parts, summary.workers,
+            os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
             os.environ.get("RNW_DUCKDB_THREADS"), os.environ.get("RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"),
             (settings.home_dir / "logs" / "dbt.log").read_text().count("set threads = 1"),
         ])
@@ -73,7 +82,14 @@ def _env() -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {ALLOCATOR_VARIABLE, MEMORY_LIMIT_VARIABLE, THREADS_VARIABLE, EMPTY_CACHE_VARIABLE}
+        if k
+        not in {
+            ALLOCATOR_VARIABLE,
+            MEMORY_LIMIT_VARIABLE,
+            THREADS_VARIABLE,
+            EMPTY_CACHE_VARIABLE,
+            WORKERS_VARIABLE,
+        }
     }
     env["PYTHONPATH"] = str(REPO_ROOT)
     return env
@@ -95,11 +111,12 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     )
     assert bulk != steady
     # Every invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads); a bulk build
-    # runs one node at a time, so its models empty DuckDB's cache between parts.
+    # runs one node at a time, so its models empty DuckDB's cache between parts; a steady one runs
+    # its models in the dbt process.
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, steady, None, None, 2],
-        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, steady, None, None, 3],
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, steady, None, None, 5],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, None, steady, None, None, 2],
+        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, 1, steady, None, None, 3],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, None, steady, None, None, 5],
     ]
 
 

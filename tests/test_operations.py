@@ -120,7 +120,7 @@ def test_incremental_build_equals_full_refresh(
         leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
         assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
     monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.setenv("RNW_POOL_MIN_ROWS", "1")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
     full = rnw(home, "build", "--full-refresh")  # also remakes the staging tables (rnw.publish)
     assert full.exit_code == 0, full.output
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental
@@ -129,12 +129,15 @@ def test_incremental_build_equals_full_refresh(
     assert _built_reference(home) > 0, "a full refresh builds them"
 
 
+@pytest.mark.parametrize("steady_workers", [None, "2"])
 def test_the_worker_pool_stops_once_its_last_model_has_run(
-    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None
 ) -> None:
     """Idle workers hold the extractors' and enrichers' data: a build stops them when the last
     model that declares it uses them (config meta ``worker_pool``) has finished, and the models
-    and tests after it run without."""
+    and tests after it run without. A steady build (a nightly) runs its models in the dbt process
+    unless ``steady_build_workers`` says otherwise: on the pool, a 100k archive's nightly was its
+    memory peak."""
     from rnw import build, parallel
 
     home = tmp_path / "var"
@@ -142,7 +145,9 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     corpus = sorted((REPO_ROOT / "tests" / "fixtures" / "extraction").glob("*.html"))
     assert rnw(home, "ingest", *map(str, corpus)).exit_code == 0
     monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.setenv("RNW_POOL_MIN_ROWS", "1")
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "1")
+    if steady_workers:
+        monkeypatch.setenv("RNW_STEADY_BUILD_WORKERS", steady_workers)
     monkeypatch.setattr(parallel, "_pool", None)  # a pool of this build's own
     stops: list[tuple[datetime, bool]] = []
     stop = build.stop_pool
@@ -155,8 +160,12 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     [(stopped_at, was_running)] = stops
-    assert was_running, "the build's models ran on the pool"
     assert parallel._pool is None
+    if not steady_workers:
+        assert not was_running, "a steady build's models ran in the dbt process"
+        assert os.environ["RNW_WORKERS"] == "2", "as it was before the build"
+        return
+    assert was_running, "the build's models ran on the pool"
     manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
     run = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
     finished = {

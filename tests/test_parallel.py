@@ -37,7 +37,7 @@ def articles(sample_text: str) -> pa.Table:
 
 def _run(monkeypatch: pytest.MonkeyPatch, table: pa.Table, workers: int, min_rows: int) -> list[dict]:
     monkeypatch.setenv("RNW_WORKERS", str(workers))
-    monkeypatch.setenv("RNW_POOL_MIN_ROWS", str(min_rows))
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", str(min_rows))
     reader = map_batches(
         enrich.regions, table.to_batches(max_chunksize=7), enrich.REGIONS_SCHEMA, task_rows=3
     )
@@ -52,42 +52,6 @@ def test_pool_gives_the_rows_of_an_in_process_run_in_input_order(
     assert [r["article_id"] for r in pooled] == [f"a{i:03d}" for i in range(40)]
     assert pooled == serial
     assert any(r["mentions"] for r in pooled), "the sample names regions: an empty result proves nothing"
-
-
-_LENGTHS = pa.schema([("length", pa.int64())])
-
-
-def _lengths(batches: list[pa.RecordBatch]) -> pa.Table:
-    return pa.table({"length": [len(text) for batch in batches for text in batch.column("text").to_pylist()]})
-
-
-class _PoolAsked(Exception):
-    pass
-
-
-def test_a_nightly_sized_input_stays_in_process_and_a_bulk_sized_one_goes_to_the_pool(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The workers' own copies of the extractor and enrichers made a 100k archive's nightly of 1,000
-    pages its memory peak: by default only inputs of ``pool_min_rows`` rows go to the pool."""
-    import rnw.parallel
-    from rnw.settings import Settings
-
-    monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.delenv("RNW_POOL_MIN_ROWS", raising=False)
-    asked: list[int] = []
-
-    def refused(workers: int) -> None:
-        asked.append(workers)
-        raise _PoolAsked
-
-    monkeypatch.setattr(rnw.parallel, "_shared_pool", refused)
-    nightly = map_batches(_lengths, _small_batches(100, 10), _LENGTHS).read_all()
-    assert nightly.num_rows == 1000 and asked == []
-    bulk = Settings().pool_min_rows // 10
-    with pytest.raises(_PoolAsked):
-        map_batches(_lengths, _small_batches(bulk, 10), _LENGTHS).read_all()
-    assert asked == [2]
 
 
 def _small_batches(count: int, rows: int) -> pa.RecordBatchReader:
