@@ -89,8 +89,8 @@ class BuildSummary:
     """Whether the models that read a large table in parts emptied DuckDB's cache between them
     (``EMPTY_CACHE_VARIABLE``): a bulk build on one dbt thread, which runs one node at a time."""
     workers: int | None = None
-    """The worker pool's size for the models (``WORKERS_VARIABLE``): ``steady_build_workers`` in a
-    steady build, ``workers`` (None: every core) in a bulk one."""
+    """The worker pool's size for the models (``WORKERS_VARIABLE``; None: every core):
+    ``steady_build_workers`` in a steady build when set, else ``workers``."""
 
 
 @contextmanager
@@ -234,7 +234,9 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     duckdb_threads = settings.duckdb_threads or None
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     empty_cache = bulk and threads == 1
-    workers = settings.workers if bulk else settings.steady_build_workers
+    workers = (
+        settings.workers if bulk or settings.steady_build_workers is None else settings.steady_build_workers
+    )
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(import_model_modules)

@@ -157,7 +157,7 @@ def ingest_sources(
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    listed = _Listing(given, Settings().bulk_build_pages)
+    listed = _Listing(given, _pool_from(Settings()))
     # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
     # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(
@@ -180,6 +180,12 @@ def ingest_sources(
     return IngestReport(files=listed.files, result=total)
 
 
+def _pool_from(settings: Settings) -> int:
+    """The files from which ingest starts the worker pool for the build that follows: a bulk
+    build's when a steady build runs its models in the dbt process (``steady_build_workers`` 1)."""
+    return settings.bulk_build_pages if settings.steady_build_workers == 1 else settings.parallel_min_rows
+
+
 class _Listing:
     """The files of every source, listed as they are read: plain files streamed, archives (few)
     set aside for later, and a count. Listed up front, a 200k-page backfill held three lists of
@@ -196,7 +202,7 @@ class _Listing:
             for path in iter_files(paths):
                 self.files += 1
                 if self.files == self._pool_from:
-                    start_pool()  # a bulk build follows (bulk_build_pages): its models use the pool
+                    start_pool()  # the build that follows extracts this many pages on the pool
                 if is_warc(path):
                     self.archives.append((path, source_id))
                 else:

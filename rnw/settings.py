@@ -26,7 +26,7 @@ THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
 # global to the database: with two nodes at once the other's query could run out of memory.
 EMPTY_CACHE_VARIABLE = "RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"
 # The worker pool's size (Settings.workers); a dbt invocation of a steady build sets it to
-# steady_build_workers (rnw.build).
+# steady_build_workers when that is set (rnw.build).
 WORKERS_VARIABLE = "RNW_WORKERS"
 
 
@@ -39,16 +39,16 @@ class Settings(BaseSettings):
     # Rows handed to DuckDB per insert: batches, never row by row.
     ingest_batch_size: int = 200
     scrape_batch_size: int = 20
-    # Worker processes for extraction and enrichment inside dbt (rnw.parallel) in a bulk build
-    # (rnw.build.is_bulk); unset: every core. 1 keeps everything in the dbt process. Inputs under
-    # parallel_min_rows rows run in-process.
+    # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
+    # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
     workers: int | None = None
-    # Worker processes in a steady build (a nightly). The workers hold their own copies of the
-    # extractor and the enrichers (about 390 MiB for two at 100k bench pages) and take a second or
-    # two to start: a 100k archive's nightly of 1,000 pages peaked at 861-875 MiB on two workers,
-    # above its first load, and at 592-641 MiB in the dbt process, 1.0-2.4 s slower of 18-19 s
-    # (bench/RESULTS.md, twenty-seventh session).
-    steady_build_workers: int = 1
+    # Worker processes in a steady build (a nightly); unset: as many as a bulk build (workers). 1
+    # runs its models in the dbt process: the workers hold their own copies of the extractor and the
+    # enrichers (about 390 MiB for two at 100k bench pages), and a 100k archive's nightly of 1,000
+    # pages peaked at 852-904 MiB on two workers, above its first load, at 692-722 MiB on one and at
+    # 587-641 MiB in the dbt process, which took 1.0-2.5 s longer than on two (4.9-5.1% of a full
+    # rebuild against 4.5%; bench/RESULTS.md, twenty-seventh session).
+    steady_build_workers: int | None = None
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
     # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).

@@ -89,6 +89,7 @@ def _env() -> dict[str, str]:
             THREADS_VARIABLE,
             EMPTY_CACHE_VARIABLE,
             WORKERS_VARIABLE,
+            "RNW_STEADY_BUILD_WORKERS",
         }
     }
     env["PYTHONPATH"] = str(REPO_ROOT)
@@ -99,7 +100,7 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     groups = [PAGES[:2], PAGES[2:3], PAGES[3:5]]
     result = subprocess.run(
         _script(tmp_path, tmp_path / "home", 2, groups),
-        env=_env(),
+        env={**_env(), "RNW_STEADY_BUILD_WORKERS": "1"},
         capture_output=True,
         text=True,
         check=True,
@@ -112,7 +113,7 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     assert bulk != steady
     # Every invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads); a bulk build
     # runs one node at a time, so its models empty DuckDB's cache between parts; a steady one runs
-    # its models in the dbt process.
+    # its models on a pool of steady_build_workers (here 1: in the dbt process).
     assert builds == [
         [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, None, steady, None, None, 2],
         [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, 1, steady, None, None, 3],

@@ -165,3 +165,24 @@ def test_a_session_attaches_once_for_many_sources_and_leaves_no_log(
     assert attaches == 1
     assert not Path(f"{store.path}.wal").exists() or Path(f"{store.path}.wal").stat().st_size == 0
     assert rows(store, "SELECT count(*), count(DISTINCT source_id) FROM page_sightings") == [(6, 5)]
+
+
+@pytest.mark.parametrize(("steady_workers", "started"), [(None, 1), ("1", 0)])
+def test_ingest_starts_the_pool_ahead_of_a_build_that_uses_it(
+    store: RawStore, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None, started: int
+) -> None:
+    """Ingest starts the workers from parallel_min_rows files, so they are warm when the build's
+    first model needs them; when a steady build runs its models in the dbt process, only from
+    bulk_build_pages files (a bulk build follows)."""
+    import rnw.ingest
+
+    pages = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))[:5]
+    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "3")
+    monkeypatch.setenv("RNW_BULK_BUILD_PAGES", "10")
+    if steady_workers:
+        monkeypatch.setenv("RNW_STEADY_BUILD_WORKERS", steady_workers)
+    starts: list[bool] = []
+    monkeypatch.setattr(rnw.ingest, "start_pool", lambda: starts.append(True))
+    report = ingest_paths(store, pages, source_id="files", run_id="r")
+    assert report.files == 5
+    assert len(starts) == started
