@@ -350,8 +350,9 @@ def _invoke_in_turn(
     """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
     fails, closing DuckDB after each; DuckDB runs on ``duckdb_threads`` threads in all of them
     (None: its default), the models empty its cache between parts when ``empty_cache``
-    (``EMPTY_CACHE_VARIABLE``) and use a pool of ``workers`` (None: every core). With more than one, their run_results.json files are merged
-    into one, as a single invocation would have written it.
+    (``EMPTY_CACHE_VARIABLE``) and use a pool of ``workers`` (None: every core). With more than
+    one, their run_results.json files are merged into one, as a single invocation would have
+    written it.
 
     The heap is not trimmed between them (``malloc_trim``): the next models reuse what the first
     freed (bench/RESULTS.md, seventeenth session).

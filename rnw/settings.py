@@ -45,9 +45,9 @@ class Settings(BaseSettings):
     # Worker processes in a steady build (a nightly); unset: as many as a bulk build (workers). 1
     # runs its models in the dbt process: the workers hold their own copies of the extractor and the
     # enrichers (about 390 MiB for two at 100k bench pages), and a 100k archive's nightly of 1,000
-    # pages peaked at 852-904 MiB on two workers, above its first load, at 692-722 MiB on one and at
-    # 587-641 MiB in the dbt process, which took 1.0-2.5 s longer than on two (4.9-5.1% of a full
-    # rebuild against 4.5%; bench/RESULTS.md, twenty-seventh session).
+    # pages peaked at 852-904 MiB on two workers, above its first load, and at 587-641 MiB in the
+    # dbt process, which took 1.0-2.5 s longer (4.9-5.1% of a full rebuild against 4.5%;
+    # bench/RESULTS.md, twenty-seventh session).
     steady_build_workers: int | None = None
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
