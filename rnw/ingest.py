@@ -181,9 +181,10 @@ def ingest_sources(
 
 
 def _pool_from(settings: Settings) -> int:
-    """The files from which ingest starts the worker pool for the build that follows: a bulk
-    build's when a steady build runs its models in the dbt process (``steady_build_workers`` 1)."""
-    return settings.bulk_build_pages if settings.steady_build_workers == 1 else settings.parallel_min_rows
+    """The files from which ingest starts the worker pool (of ``workers``) for the build that
+    follows: only a bulk build's when a steady build sizes its pool apart
+    (``steady_build_workers``), which a pool already running would not follow."""
+    return settings.parallel_min_rows if settings.steady_build_workers is None else settings.bulk_build_pages
 
 
 class _Listing:

@@ -172,8 +172,8 @@ def test_ingest_starts_the_pool_ahead_of_a_build_that_uses_it(
     store: RawStore, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None, started: int
 ) -> None:
     """Ingest starts the workers from parallel_min_rows files, so they are warm when the build's
-    first model needs them; when a steady build runs its models in the dbt process, only from
-    bulk_build_pages files (a bulk build follows)."""
+    first model needs them; when a steady build sizes its pool apart (here 1: in the dbt process),
+    only from bulk_build_pages files (a bulk build follows)."""
     import rnw.ingest
 
     pages = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))[:5]
