@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rnw.incremental import batches_in_rowid_ranges, in_rowid_ranges, pending_rows
+from rnw.incremental import batches_in_rowid_ranges, in_rowid_ranges, pending_rows, rows_by_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -206,12 +206,24 @@ def article_batches(
 
 
 def with_regions(
-    session: duckdb.DuckDBPyConnection, articles: duckdb.DuckDBPyRelation, regions: duckdb.DuckDBPyRelation
+    session: duckdb.DuckDBPyConnection,
+    articles: duckdb.DuckDBPyRelation,
+    regions: duckdb.DuckDBPyRelation,
+    columns: str,
 ) -> Iterator[pa.RecordBatch]:
-    """Each of ``articles`` (from ``unenriched``) with its ``regions``, ``ARTICLES_PER_READ``
-    articles at a time (``rnw.incremental.in_rowid_ranges``)."""
+    """Each of ``articles`` (from ``unenriched``) with the ``columns`` of its row of ``regions``
+    (int_article_regions as ``dbt.ref`` gives it), ``ARTICLES_PER_READ`` articles at a time
+    (``rnw.incremental.in_rowid_ranges``).
+
+    A part's regions are read by its articles' keys (``rnw.incremental.rows_by_key``), within the
+    rowid ranges that hold them: a full build writes the regions in the articles' order. Joined
+    with the whole table instead, every part scanned every article's mentions, and DuckDB's cache
+    filled with them up to the part's end: more the larger the archive.
+    """
     for part in in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ):
-        joined = part.join(regions, "article_id").project(f"* EXCLUDE ({ROWID})")
+        keys = [key for (key,) in part.project("article_id").fetchall()]
+        found = rows_by_key(session, regions, "article_id", keys, f"article_id, {columns}")
+        joined = part.join(session.from_arrow(found), "article_id").project(f"* EXCLUDE ({ROWID})")
         yield from joined.to_arrow_reader(500)
 
 

@@ -312,3 +312,52 @@ def test_parts_start_with_duckdb_cache_emptied_when_the_node_runs_alone(
     with duckdb.connect(config={"memory_limit": cap}) as fresh:
         [(as_set,)] = fresh.sql("SELECT current_setting('memory_limit')").fetchall()
     assert emptied_cap == kept_cap == as_set
+
+
+def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """int_article_indicators' input (rnw.enrich.with_regions): each part of the articles comes
+    with its own regions and no others, and reading a part leaves in DuckDB's cache the blocks of
+    its regions, not those of the whole regions table, whose size grows with the archive."""
+    from rnw.enrich import ARTICLES_PER_READ, ROWID, with_regions
+
+    path = str(tmp_path / "r.duckdb")
+    articles_count = 8 * ARTICLES_PER_READ
+    with duckdb.connect(path) as setup:
+        setup.execute(
+            f"CREATE TABLE bodies AS SELECT md5(i::varchar) AS article_id, repeat('正文', 20) AS body_text"
+            f" FROM range({articles_count}) t(i)"
+        )
+        setup.execute(
+            "CREATE TABLE regions AS SELECT md5(i::varchar) AS article_id,"
+            " [{'region_code': md5((i * 7 + j)::varchar), 'char_start': j} FOR j IN range(30)] AS mentions,"
+            " md5((i * 3)::varchar) AS primary_region_code"
+            f" FROM range({articles_count}) t(i) WHERE i <> 17"
+        )
+        setup.execute(f"CREATE VIEW canonical AS SELECT *, rowid AS {ROWID} FROM bodies")
+        expected = sorted(
+            setup.sql(
+                "SELECT article_id, body_text, mentions, primary_region_code FROM bodies JOIN regions USING (article_id)"
+            ).fetchall()
+        )
+    cap = "256MB"
+    monkeypatch.setenv(rnw.incremental.EMPTY_CACHE_VARIABLE, "1")  # as in a bulk build
+    monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
+    with duckdb.connect(path, config={"memory_limit": cap}) as con:
+        regions = con.query('select * from "r"."main"."regions"')  # what dbt.ref hands a Python model
+        articles = con.query('select * from "r"."main"."canonical"').project(f"article_id, body_text, {ROWID}")
+        [(regions_mib,)] = con.sql(
+            "SELECT count(DISTINCT block_id) * 256 / 1024 FROM pragma_storage_info('regions') WHERE persistent"
+        ).fetchall()
+        watcher = con.cursor()
+        rows, cached = [], []
+        for batch in with_regions(con, articles, regions, "mentions, primary_region_code"):
+            rows += zip(*batch.to_pydict().values(), strict=True)
+            [(mib,)] = watcher.sql(
+                "SELECT sum(memory_usage_bytes) / 2**20 FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+            ).fetchall()
+            cached.append(mib)
+    assert sorted(rows) == expected and len(rows) == articles_count - 1
+    assert regions_mib > 12, "the regions table must outweigh one part's blocks for this test to tell"
+    assert max(cached) < regions_mib / 2, (max(cached), regions_mib)

@@ -1,8 +1,8 @@
 """Numeric statements of each article with unit, period and region (Python: rnw.indicators).
 
 Incremental on article_id (a content hash): only articles not yet enriched by the current version.
-Joined with their regions a part at a time (rnw.enrich.with_regions): joined whole, a first load's
-hash table held every body.
+Joined with their regions a part at a time, each part's regions read by key (rnw.enrich.with_regions):
+joined whole, a first load's hash table held every body.
 """
 
 from rnw.enrich import INDICATORS_SCHEMA, indicators, unenriched, with_regions
@@ -19,9 +19,6 @@ def model(dbt, session):
         "article_id, body_text, published_at",
         INDICATOR_EXTRACTOR_VERSION,
     )
-    regions = dbt.ref("int_article_regions").project(
-        "article_id, mentions, group_mentions, primary_region_code"
-    )
-    return spill(
-        session, map_batches(indicators, with_regions(session, articles, regions), INDICATORS_SCHEMA)
-    )
+    regions = dbt.ref("int_article_regions")
+    joined = with_regions(session, articles, regions, "mentions, group_mentions, primary_region_code")
+    return spill(session, map_batches(indicators, joined, INDICATORS_SCHEMA))
