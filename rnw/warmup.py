@@ -6,8 +6,8 @@ imports in the dbt process. A first load pays that once in hours; a nightly run 
 paid it on its critical path, model after model (``int_body_signatures`` took 5.6 s, of which about
 1.3 s was hashing), while a core stood idle for much of the run. Worker processes warm up the
 extractor and MinHash as they start, before they take a task (``rnw.parallel``), and the enrichers
-in a task of their own when the clustering model asks; a dbt build imports the models' modules on a
-thread while dbt starts (``rnw.build``). Results are the same either way.
+in a task of their own when the first enrichment model starts; a dbt build imports the models'
+modules on a thread while dbt starts (``rnw.build``). Results are the same either way.
 
 Imports on two threads of one process can fail: Python does not wait for a package that another
 thread is still initialising before it looks for a submodule (``six.moves`` while ``six`` loads),
@@ -86,9 +86,12 @@ def warm_enrichers_once() -> None:
 
     Not part of a worker's start: their data (the region gazetteer, the segmenters' dictionaries,
     78 MB per worker) would then sit in memory through the first build's near-duplicate stage,
-    where the process tree peaked with it (1,934 MB at 100k pages), before any enricher runs. The
-    near-duplicate clustering model hands this to the workers instead (``rnw.parallel.prewarm``),
-    just ahead of the enrichment models, while it clusters in the dbt process.
+    where the process tree peaked with it (1,934 MB at 100k pages), before any enricher runs. Nor
+    handed by the near-duplicate clustering model, as it was: it then sat through
+    ``int_articles_deduplicated``, the heaviest node of a nightly's dbt process, which was a 100k
+    nightly's peak (bench/RESULTS.md, twenty-eighth session). Each enrichment model hands it to
+    the workers (``rnw.parallel.prewarm``) as it starts, so they load it while the model reads its
+    input.
     """
     quietly(warm_enrichers)
 

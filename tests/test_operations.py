@@ -135,9 +135,12 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
 ) -> None:
     """Idle workers hold the extractors' and enrichers' data: a build stops them when the last
     model that declares it uses them (config meta ``worker_pool``) has finished, and the models
-    and tests after it run without. With ``steady_build_workers`` 1 a steady build (a nightly)
-    runs its models in the dbt process: on the pool, a 100k archive's nightly was its memory peak."""
+    and tests after it run without; they load the enrichers' data only once the enrichment models
+    start, not while the articles are deduplicated (a 100k nightly's peak). With
+    ``steady_build_workers`` 1 a steady build (a nightly) runs its models in the dbt process: on
+    the pool, a 100k archive's nightly was its memory peak."""
     from rnw import build, parallel
+    from tests.test_parallel import ENRICHERS, _loaded
 
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
@@ -156,6 +159,20 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
         stop()
 
     monkeypatch.setattr(build, "stop_pool", recorded_stop)
+    loaded_at_dedup: list[list[str]] = []
+
+    class Watching(build.PoolRelease):
+        """Also asks the workers what they have loaded as the deduplication starts."""
+
+        def __call__(self, event) -> None:
+            if event.info.name == "NodeStart" and event.data.node_info.unique_id.endswith(
+                ".int_articles_deduplicated"
+            ):
+                asked = [parallel._pool.submit(_loaded, (), 0) for _ in range(2)] if parallel._pool else []
+                loaded_at_dedup.extend(future.result(timeout=120)[0] for future in asked)
+            super().__call__(event)
+
+    monkeypatch.setattr(build, "PoolRelease", Watching)
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     [(stopped_at, was_running)] = stops
@@ -165,6 +182,8 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
         assert os.environ["RNW_WORKERS"] == "2", "as it was before the build"
         return
     assert was_running, "the build's models ran on the pool"
+    assert len(loaded_at_dedup) == 2
+    assert not set(ENRICHERS) & {m for modules in loaded_at_dedup for m in modules}, loaded_at_dedup
     manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
     run = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
     finished = {

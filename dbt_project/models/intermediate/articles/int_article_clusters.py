@@ -10,24 +10,15 @@ Incremental, delete+insert on body_hash: a build clusters again only the cluster
 lost a body (rnw.neardup.recluster), and writes a row without a cluster for each body gone, which
 replaces its stored row and which the post-hook then deletes. Made whole each time, the table cost
 a 100k-page nightly about a second whatever it brought.
-
-The enrichment models come next: the pool's workers start loading what those need meanwhile
-(rnw.warmup).
 """
 
 from rnw.neardup import body_texts, cluster_pairs, recluster
-from rnw.parallel import prewarm
-from rnw.warmup import warm_enrichers_once
 
 
 def model(dbt, session):
     dbt.config(
-        materialized="incremental",
-        unique_key="body_hash",
-        incremental_strategy="delete+insert",
-        meta={"worker_pool": True},  # it hands the workers their enrichers' warm-up
+        materialized="incremental", unique_key="body_hash", incremental_strategy="delete+insert"
     )  # its post-hook (no Jinja in Python models) is in _articles__models.yml
-    prewarm(warm_enrichers_once)
     extracted = dbt.ref("int_articles_extracted")
     present = (
         dbt.ref("int_body_signatures")
