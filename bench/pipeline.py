@@ -268,13 +268,16 @@ def full_rebuild(pages: int, work: Path) -> dict:
     return {"seconds": round(build_s + publish_s, 2), "dbt_models_s": models, "dbt_nodes": nodes}
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
+def _tree_memory_kb(root: int) -> tuple[int, int, int, int, int]:
     """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), the largest
-    single process's RSS, and ``root``'s own PSS, from /proc: the last tells a peak of the stage's
-    process (dbt and DuckDB) from one of its workers.
+    single process's RSS, ``root``'s own PSS, and the anonymous part of the PSS sum, from /proc:
+    the fourth tells a peak of the stage's process (dbt and DuckDB) from one of its workers.
 
     PSS splits shared pages among the processes sharing them, so its sum is the tree's real
-    footprint; the RSS sum counts shared libraries once per process.
+    footprint; the RSS sum counts shared libraries once per process. The anonymous part is the
+    data (heaps, DuckDB's buffers) without the mapped code and files, whose resident share the
+    kernel trims when they go cold (this machine's DAMON pages out what was not touched for a
+    minute): what grows with an archive shows there.
     """
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -289,7 +292,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier += children
-    rss = pss = largest = own = 0
+    rss = pss = largest = own = anon = 0
     for pid in tree:
         try:
             fields = dict(
@@ -300,20 +303,21 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int]:
         process_rss, process_pss = int(fields.get("Rss:", 0)), int(fields.get("Pss:", 0))
         rss += process_rss
         pss += process_pss
+        anon += int(fields.get("Pss_Anon:", 0))
         largest = max(largest, process_rss)
         if pid == root:
             own = process_pss
-    return rss, pss, largest, own
+    return rss, pss, largest, own, anon
 
 
-def _heaviest_nodes(inside: list[tuple[float, int, int, int]], nodes: list) -> list[dict]:
+def _heaviest_nodes(inside: list[tuple[float, int, int, int, int]], nodes: list) -> list[dict]:
     """The dbt nodes of a phase by the peak tree PSS sampled while each ran, heaviest first: the
     phase's peak names only the node at its top, while flatness depends on every node near it."""
     heaviest = []
     for start, end, node in nodes:
         during = [s for s in inside if start <= s[0] <= end]
         if during:
-            _, pss, _, own = max(during, key=lambda s: s[1])
+            _, pss, _, own, _ = max(during, key=lambda s: s[1])
             heaviest.append(
                 {
                     "node": node,
@@ -325,7 +329,7 @@ def _heaviest_nodes(inside: list[tuple[float, int, int, int]], nodes: list) -> l
     return heaviest[:HEAVIEST_NODES]
 
 
-def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, nodes: list) -> list[dict]:
+def memory_by_phase(samples: list[tuple[float, int, int, int, int]], phases: Path, nodes: list) -> list[dict]:
     """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the stage
     process's own PSS at that peak, the dbt nodes running then and the phase's heaviest nodes."""
     marks = []
@@ -338,12 +342,13 @@ def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, no
         inside = [s for s in samples if start <= s[0] < end]
         if not inside:
             continue
-        at, pss, _, own = max(inside, key=lambda s: s[1])
+        at, pss, _, own, _ = max(inside, key=lambda s: s[1])
         report.append(
             {
                 "phase": name,
                 "seconds": round(min(end, inside[-1][0]) - start, 1),
                 "peak_tree_pss_mb": round(pss / 1024, 1),
+                "peak_tree_anonymous_mb": round(max(s[4] for s in inside) / 1024, 1),
                 "stage_process_pss_at_peak_mb": round(own / 1024, 1),
                 "peak_largest_process_mb": round(max(s[2] for s in inside) / 1024, 1),
                 "nodes_at_peak": sorted({node for a, b, node in nodes if a <= at <= b}),
@@ -354,7 +359,7 @@ def memory_by_phase(samples: list[tuple[float, int, int, int]], phases: Path, no
 
 
 def _sampled(
-    stage: str, pages: int, work: Path, samples: list[tuple[float, int, int, int, int]]
+    stage: str, pages: int, work: Path, samples: list[tuple[float, int, int, int, int, int]]
 ) -> tuple[dict, int]:
     """One stage in a child process, its process tree's memory sampled every half second; returns
     the stage's result and the largest single process's peak RSS in kB (ru_maxrss from wait4)."""
@@ -391,7 +396,7 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     made, made_s = _timed(generate, corpus, pages)
     gauge_pages = _decoded([corpus / e.path for e in read_manifest(corpus)[:BASELINE_SAMPLE]])
     gauge = {"before_first_load": _speed_gauge(gauge_pages)}
-    samples: list[tuple[float, int, int, int, int]] = []
+    samples: list[tuple[float, int, int, int, int, int]] = []
     result, first_rss = _sampled("first-load", pages, work, samples)
     gauge["after_first_load"] = _speed_gauge(gauge_pages)
     result.update(corpus_mb=round(made["bytes"] / 1e6, 1), corpus_seconds=round(made_s, 2))
@@ -435,9 +440,10 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     result["speed_gauge_pages_per_s"] = gauge
     result["peak_tree_pss_mb"] = round(max(s[2] for s in samples) / 1024, 1)
     result["peak_tree_rss_mb"] = round(max(s[1] for s in samples) / 1024, 1)
+    result["peak_tree_anonymous_mb"] = round(max(s[5] for s in samples) / 1024, 1)
     result["peak_process_rss_mb"] = round(largest / 1024, 1)
     result["memory_by_phase"] = memory_by_phase(
-        [(at, pss, big, own) for at, _, pss, big, own in samples], work / f"phases-{pages}", nodes
+        [(at, pss, big, own, anon) for at, _, pss, big, own, anon in samples], work / f"phases-{pages}", nodes
     )
     return result
 
@@ -478,7 +484,8 @@ def main() -> int:
         first, nightly, base = r["first_load"], r["nightly"], r["extraction_baseline"]
         print(
             f"== {r['pages']} pages ({r['corpus_mb']} MB): peak memory of the process tree "
-            f"{r['peak_tree_pss_mb']} MB PSS ({r['peak_tree_rss_mb']} MB RSS summed), "
+            f"{r['peak_tree_pss_mb']} MB PSS ({r['peak_tree_anonymous_mb']} MB anonymous, "
+            f"{r['peak_tree_rss_mb']} MB RSS summed), "
             f"largest process {r['peak_process_rss_mb']} MB"
         )
         print(f"   pages/s: {first['pages_per_s']}")
@@ -493,7 +500,8 @@ def main() -> int:
         for phase in r["memory_by_phase"]:
             print(
                 f"   memory, {phase['phase']} ({phase['seconds']} s): {phase['peak_tree_pss_mb']} MB "
-                f"tree PSS ({phase['stage_process_pss_at_peak_mb']} MB its stage process), largest "
+                f"tree PSS ({phase['stage_process_pss_at_peak_mb']} MB its stage process; "
+                f"{phase['peak_tree_anonymous_mb']} MB anonymous at most), largest "
                 f"process {phase['peak_largest_process_mb']} MB; at the peak: "
                 f"{', '.join(phase['nodes_at_peak']) or '-'}"
             )

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # enrichers (about 390 MiB for two at 100k bench pages), and a 100k archive's nightly of 1,000
     # pages peaked at 852-904 MiB on two workers, above its first load, and at 587-641 MiB in the
     # dbt process, which took 1.0-2.5 s longer (4.9-5.1% of a full rebuild against 4.5%;
-    # bench/RESULTS.md, twenty-seventh session).
+    # bench/RESULTS.md, twenty-seventh session). Since the workers load the enrichers only when
+    # enrichment starts, the two-worker peak fell from 902-939 to 889-890 MiB (twenty-eighth).
     steady_build_workers: int | None = None
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long

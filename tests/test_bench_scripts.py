@@ -51,6 +51,9 @@ def test_pipeline_bench_measures_every_stage_and_nightly_cost_puts_the_home_back
         }
     )
     assert result["peak_tree_pss_mb"] == max(p["peak_tree_pss_mb"] for p in result["memory_by_phase"])
+    anonymous = result["peak_tree_anonymous_mb"]
+    assert anonymous == max(p["peak_tree_anonymous_mb"] for p in result["memory_by_phase"])
+    assert 0 < anonymous < result["peak_tree_pss_mb"], "the data, without the mapped code"
     build = next(p for p in result["memory_by_phase"] if p["phase"] == "first load: dbt build")
     heaviest = [n["peak_tree_pss_mb"] for n in build["heaviest_nodes"]]
     assert (

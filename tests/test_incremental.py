@@ -346,7 +346,9 @@ def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
     monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
     with duckdb.connect(path, config={"memory_limit": cap}) as con:
         regions = con.query('select * from "r"."main"."regions"')  # what dbt.ref hands a Python model
-        articles = con.query('select * from "r"."main"."canonical"').project(f"article_id, body_text, {ROWID}")
+        articles = con.query('select * from "r"."main"."canonical"').project(
+            f"article_id, body_text, {ROWID}"
+        )
         [(regions_mib,)] = con.sql(
             "SELECT count(DISTINCT block_id) * 256 / 1024 FROM pragma_storage_info('regions') WHERE persistent"
         ).fetchall()
