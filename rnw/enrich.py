@@ -217,8 +217,10 @@ def with_regions(
 
     A part's regions are read by its articles' keys (``rnw.incremental.rows_by_key``), within the
     rowid ranges that hold them: a full build writes the regions in the articles' order. Joined
-    with the whole table instead, every part scanned every article's mentions, and DuckDB's cache
-    filled with them up to the part's end: more the larger the archive.
+    with the whole table instead, every part scanned every article's mentions (20 scans of the
+    whole table at 100k pages) and cached their blocks through the part. The bench's peak did not
+    move either way (bench/RESULTS.md, twenty-eighth session); the work per part no longer grows
+    with the archive.
     """
     for part in in_rowid_ranges(session, articles, ROWID, ARTICLES_PER_READ):
         keys = [key for (key,) in part.project("article_id").fetchall()]
