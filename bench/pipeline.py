@@ -24,6 +24,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -268,10 +269,26 @@ def full_rebuild(pages: int, work: Path) -> dict:
     return {"seconds": round(build_s + publish_s, 2), "dbt_models_s": models, "dbt_nodes": nodes}
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int, int, int, int]:
-    """(RSS, PSS) in kB summed over ``root`` and its descendants (the worker pool), the largest
-    single process's RSS, ``root``'s own PSS, and the anonymous part of the PSS sum, from /proc:
-    the fourth tells a peak of the stage's process (dbt and DuckDB) from one of its workers.
+class Sample(NamedTuple):
+    """One reading of a stage's process tree (``_tree_memory_kb``), memory in kB."""
+
+    at: float
+    """When, in epoch seconds (dbt's node intervals and the phase marks use the same clock)."""
+    rss: int
+    """RSS summed over the tree: shared libraries counted once per process."""
+    pss: int
+    """PSS summed over the tree: its real footprint."""
+    largest: int
+    """The largest single process's RSS."""
+    own: int
+    """The root's own PSS: tells a peak of the stage's process (dbt and DuckDB) from one of its
+    workers."""
+    anonymous: int
+    """The anonymous part of the PSS sum."""
+
+
+def _tree_memory_kb(root: int) -> Sample:
+    """The memory of ``root`` and its descendants (the worker pool) now, from /proc.
 
     PSS splits shared pages among the processes sharing them, so its sum is the tree's real
     footprint; the RSS sum counts shared libraries once per process. The anonymous part is the
@@ -307,29 +324,29 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int, int, int]:
         largest = max(largest, process_rss)
         if pid == root:
             own = process_pss
-    return rss, pss, largest, own, anon
+    return Sample(time.time(), rss, pss, largest, own, anon)
 
 
-def _heaviest_nodes(inside: list[tuple[float, int, int, int, int]], nodes: list) -> list[dict]:
+def _heaviest_nodes(inside: list[Sample], nodes: list) -> list[dict]:
     """The dbt nodes of a phase by the peak tree PSS sampled while each ran, heaviest first: the
     phase's peak names only the node at its top, while flatness depends on every node near it."""
     heaviest = []
     for start, end, node in nodes:
-        during = [s for s in inside if start <= s[0] <= end]
+        during = [s for s in inside if start <= s.at <= end]
         if during:
-            _, pss, _, own, _ = max(during, key=lambda s: s[1])
+            top = max(during, key=lambda s: s.pss)
             heaviest.append(
                 {
                     "node": node,
-                    "peak_tree_pss_mb": round(pss / 1024, 1),
-                    "stage_process_pss_mb": round(own / 1024, 1),
+                    "peak_tree_pss_mb": round(top.pss / 1024, 1),
+                    "stage_process_pss_mb": round(top.own / 1024, 1),
                 }
             )
     heaviest.sort(key=lambda n: -n["peak_tree_pss_mb"])
     return heaviest[:HEAVIEST_NODES]
 
 
-def memory_by_phase(samples: list[tuple[float, int, int, int, int]], phases: Path, nodes: list) -> list[dict]:
+def memory_by_phase(samples: list[Sample], phases: Path, nodes: list) -> list[dict]:
     """Peak tree PSS and largest process RSS (MB) of each phase the child marked, with the stage
     process's own PSS at that peak, the dbt nodes running then and the phase's heaviest nodes."""
     marks = []
@@ -339,28 +356,26 @@ def memory_by_phase(samples: list[tuple[float, int, int, int, int]], phases: Pat
     report = []
     for n, (start, name) in enumerate(marks):
         end = marks[n + 1][0] if n + 1 < len(marks) else float("inf")
-        inside = [s for s in samples if start <= s[0] < end]
+        inside = [s for s in samples if start <= s.at < end]
         if not inside:
             continue
-        at, pss, _, own, _ = max(inside, key=lambda s: s[1])
+        top = max(inside, key=lambda s: s.pss)
         report.append(
             {
                 "phase": name,
-                "seconds": round(min(end, inside[-1][0]) - start, 1),
-                "peak_tree_pss_mb": round(pss / 1024, 1),
-                "peak_tree_anonymous_mb": round(max(s[4] for s in inside) / 1024, 1),
-                "stage_process_pss_at_peak_mb": round(own / 1024, 1),
-                "peak_largest_process_mb": round(max(s[2] for s in inside) / 1024, 1),
-                "nodes_at_peak": sorted({node for a, b, node in nodes if a <= at <= b}),
+                "seconds": round(min(end, inside[-1].at) - start, 1),
+                "peak_tree_pss_mb": round(top.pss / 1024, 1),
+                "peak_tree_anonymous_mb": round(max(s.anonymous for s in inside) / 1024, 1),
+                "stage_process_pss_at_peak_mb": round(top.own / 1024, 1),
+                "peak_largest_process_mb": round(max(s.largest for s in inside) / 1024, 1),
+                "nodes_at_peak": sorted({node for a, b, node in nodes if a <= top.at <= b}),
                 "heaviest_nodes": _heaviest_nodes(inside, nodes),
             }
         )
     return report
 
 
-def _sampled(
-    stage: str, pages: int, work: Path, samples: list[tuple[float, int, int, int, int, int]]
-) -> tuple[dict, int]:
+def _sampled(stage: str, pages: int, work: Path, samples: list[Sample]) -> tuple[dict, int]:
     """One stage in a child process, its process tree's memory sampled every half second; returns
     the stage's result and the largest single process's peak RSS in kB (ru_maxrss from wait4)."""
     process = subprocess.Popen(
@@ -372,7 +387,7 @@ def _sampled(
 
     def sample() -> None:
         while not done.wait(0.5):
-            samples.append((time.time(), *_tree_memory_kb(process.pid)))
+            samples.append(_tree_memory_kb(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -396,7 +411,7 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
     made, made_s = _timed(generate, corpus, pages)
     gauge_pages = _decoded([corpus / e.path for e in read_manifest(corpus)[:BASELINE_SAMPLE]])
     gauge = {"before_first_load": _speed_gauge(gauge_pages)}
-    samples: list[tuple[float, int, int, int, int, int]] = []
+    samples: list[Sample] = []
     result, first_rss = _sampled("first-load", pages, work, samples)
     gauge["after_first_load"] = _speed_gauge(gauge_pages)
     result.update(corpus_mb=round(made["bytes"] / 1e6, 1), corpus_seconds=round(made_s, 2))
@@ -438,13 +453,11 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
         night["ratio_to_full_rebuild"] * gauge["before_nightly"] / rebuild_speed, 3
     )
     result["speed_gauge_pages_per_s"] = gauge
-    result["peak_tree_pss_mb"] = round(max(s[2] for s in samples) / 1024, 1)
-    result["peak_tree_rss_mb"] = round(max(s[1] for s in samples) / 1024, 1)
-    result["peak_tree_anonymous_mb"] = round(max(s[5] for s in samples) / 1024, 1)
+    result["peak_tree_pss_mb"] = round(max(s.pss for s in samples) / 1024, 1)
+    result["peak_tree_rss_mb"] = round(max(s.rss for s in samples) / 1024, 1)
+    result["peak_tree_anonymous_mb"] = round(max(s.anonymous for s in samples) / 1024, 1)
     result["peak_process_rss_mb"] = round(largest / 1024, 1)
-    result["memory_by_phase"] = memory_by_phase(
-        [(at, pss, big, own, anon) for at, _, pss, big, own, anon in samples], work / f"phases-{pages}", nodes
-    )
+    result["memory_by_phase"] = memory_by_phase(samples, work / f"phases-{pages}", nodes)
     return result
 
 
