@@ -296,6 +296,7 @@ def _tree_memory_kb(root: int) -> Sample:
     kernel trims when they go cold (this machine's DAMON pages out what was not touched for a
     minute): what grows with an archive shows there.
     """
+    at = time.time()  # a reading is stamped when its walk starts, before /proc is read
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -324,7 +325,7 @@ def _tree_memory_kb(root: int) -> Sample:
         largest = max(largest, process_rss)
         if pid == root:
             own = process_pss
-    return Sample(time.time(), rss, pss, largest, own, anon)
+    return Sample(at, rss, pss, largest, own, anon)
 
 
 def _heaviest_nodes(inside: list[Sample], nodes: list) -> list[dict]:
