@@ -15,8 +15,10 @@ $(BIN)/rnw: pyproject.toml
 run: $(BIN)/rnw
 	$(BIN)/rnw run
 
+# One worker per core; a module's tests stay together and in order (--dist loadscope), as they
+# share a module-scoped warehouse.
 test: $(BIN)/rnw
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadscope
 
 # The full reliability suite (1,000 faulty fetches, unbounded fuzzing, 100 MB lines); CI runs it reduced.
 reliability: $(BIN)/rnw

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from rnw import env as _env
@@ -27,6 +28,8 @@ from rnw.settings import get_settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Regional News Warehouse.")
 err = Console(stderr=True)
 out = Console()
+# Wide enough that a table measured against it is never squeezed (rnw.cli._print_rows).
+UNBOUNDED = 1_000_000
 
 
 class ExpectedError(Exception):
@@ -192,10 +195,7 @@ def query(
         writer.writerows(rows)
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
+        _print_rows(columns, rows)
 
 
 @app.command()
@@ -292,10 +292,30 @@ def status(limit: Annotated[int, typer.Option(help="How many runs.")] = 10) -> N
         "articles, articles_new, duplicates_folded AS folded, indicators, dbt_tests_failed AS tests_failed, "
         f"coalesce(error, '') AS error FROM ops.pipeline_runs ORDER BY started_at DESC LIMIT {int(limit)}",
     )
-    table = Table(*columns, title="pipeline runs")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
+    _print_rows(columns, rows, title="pipeline runs")
+
+
+def _print_rows(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
+    """Rows as a table, or, when the table is wider than the terminal, one block per row with a
+    line per column (psql's ``\\x auto``): squeezed into 80 columns, the 13 columns of ``status``
+    were cut to two letters each and no run's flow or status could be read."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    table = Table(*columns, title=title)
+    for row in cells:
+        table.add_row(*row)
+    if Measurement.get(out, out.options.update(max_width=UNBOUNDED), table).maximum <= out.width:
+        out.print(table)
+        return
+    if title:
+        out.print(title, style="bold")
+    for number, row in enumerate(cells, start=1):
+        block = Table.grid(padding=(0, 1))
+        block.add_column(style="bold", no_wrap=True)
+        block.add_column(overflow="fold")
+        for name, value in zip(columns, row, strict=True):
+            block.add_row(name, value)
+        out.rule(f"row {number}", align="left")
+        out.print(block)
 
 
 def _query(sql: str) -> tuple[list[str], list[tuple]]:

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from rnw import cli
 from rnw.cli import app
 from tests.conftest import SAMPLE
 from tests.test_textdump import TITLE_1, TITLE_2, hot_list_items
@@ -236,8 +237,53 @@ def test_run_history_and_status(home: Path) -> None:
     assert runs[0][:2] == ("nightly", "success") and runs[0][2] == 1 and runs[0][3] == 2 and runs[0][4] == 0
     stages = {s for (s,) in query(home, "SELECT stage FROM ops.stage_metrics")}
     assert {"ingest", "dbt_build", "publish"} <= stages
-    output = rnw(home, "status").output
-    assert "nightly" in output and "success" in output
+
+
+STATUS_COLUMNS = [
+    "run",
+    "flow",
+    "status",
+    "started",
+    "seconds",
+    "pages_new",
+    "rejected",
+    "articles",
+    "articles_new",
+    "folded",
+    "indicators",
+    "tests_failed",
+    "error",
+]
+
+
+@pytest.mark.parametrize("width", [80, 240])
+def test_status_can_be_read_at_any_terminal_width(
+    home: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Squeezed into 80 columns, the table cut every column to two letters (seen under pytest-xdist,
+    whose workers export COLUMNS=80): a narrow terminal gets a block per run instead."""
+    monkeypatch.setattr(cli.out, "width", width)
+    [newest] = query(
+        home,
+        "SELECT run_id[:8], flow, status, strftime(started_at, '%Y-%m-%d %H:%M:%S') FROM ops.pipeline_runs "
+        "ORDER BY started_at DESC LIMIT 1",
+    )
+    lines = rnw(home, "status").output.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    if width == 80:
+        first = lines[lines.index(next(line for line in lines if line.startswith("row 1 "))) + 1 :]
+        fields = {}
+        for line in first:
+            if line.startswith("row "):
+                break
+            name, *value = line.split()
+            fields[name] = " ".join(value)
+        assert (fields["run"], fields["flow"], fields["status"], fields["started"]) == newest
+    else:
+        header = next(line for line in lines if "┃" in line)
+        assert [name.strip() for name in header.split("┃")[1:-1]] == STATUS_COLUMNS
+        row = next(line for line in lines if line.startswith("│"))
+        assert tuple(cell.strip() for cell in row.split("│")[1:5]) == newest
 
 
 def test_query_formats(home: Path) -> None:
