@@ -78,6 +78,7 @@ def test_fault_fails_with_its_reason_after_the_right_attempts(
     assert web.log.paths(site.address).count(path) == attempts
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("path", RECOVERS)
 def test_transient_fault_is_retried_to_success(
     path: str, results: dict[str, object], web: SimWeb, site: SimSite

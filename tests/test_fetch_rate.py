@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from scrapers.fetch import FetchedPage, Fetcher, FetchRequest
 from tests.simweb import FAST, FEED_ADDRESS, LISTING_ADDRESS, TIMING_SLACK, SimResponse, SimWeb
 from tests.simweb.server import SimSite
+
+pytestmark = pytest.mark.timing
 
 PAGE = SimResponse(body="<html><body>新闻</body></html>".encode(), headers={"Content-Type": "text/html"})
 

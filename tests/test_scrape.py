@@ -72,6 +72,7 @@ def _path(url: str) -> str:
     return urlsplit(url).path
 
 
+@pytest.mark.timing
 def test_full_run_fetches_every_allowed_article_once_and_politely(web: tuple[SimWeb, list[SiteSpec]]) -> None:
     sim, specs = web
     sink = Sink()
