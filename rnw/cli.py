@@ -303,7 +303,7 @@ def _print_rows(columns: list[str], rows: list[tuple], title: str | None = None)
     table = Table(*columns, title=title)
     for row in cells:
         table.add_row(*row)
-    if Measurement.get(out, out.options.update(max_width=UNBOUNDED), table).maximum <= out.width:
+    if not cells or Measurement.get(out, out.options.update(max_width=UNBOUNDED), table).maximum <= out.width:
         out.print(table)
         return
     if title:
