@@ -17,17 +17,18 @@ task. The dbt process does, on its thread: dbt has imported ``six`` before the t
 
 from __future__ import annotations
 
+import ast
 import importlib
 import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
+
+from rnw.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Imported by the dbt Python models in the dbt process itself (their glue, the identity clustering).
-MODEL_MODULES = ("rnw.articles", "rnw.incremental", "rnw.neardup", "rnw.enrich", "rnw.people.identity")
 
 # A short article that makes every enricher load what it needs (a region, a quantity, a credit).
 _SAMPLE = "天津市PM2.5年均浓度降至39微克/立方米。（记者 陈璇）"
@@ -50,8 +51,23 @@ def in_background(target: Callable[[], object]) -> threading.Thread:
     return thread
 
 
+def model_modules(models_dir: Path) -> list[str]:
+    """The ``rnw`` modules that the dbt Python models under ``models_dir`` import, read from their
+    source: a list kept by hand had fallen behind the models (``rnw.indicators`` was missing)."""
+    modules: set[str] = set()
+    for path in models_dir.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules.add(node.module)
+            elif isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+    return sorted(m for m in modules if m == "rnw" or m.startswith("rnw."))
+
+
 def import_model_modules() -> None:
-    for module in MODEL_MODULES:
+    """Import what the dbt process's Python models import (a build runs this on a thread while dbt
+    starts)."""
+    for module in model_modules(Settings().dbt_project_dir / "models"):
         importlib.import_module(module)
 
 
