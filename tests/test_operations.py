@@ -557,7 +557,9 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
     """The offsets test reads the observations of articles whose ledger rows no passing build has
     verified. A broken row of a verified article goes unchecked (verify_all finds it); the same
     article unverified fails the test, in parts too, and keeps failing the build: a failed build
-    verifies nothing."""
+    verifies nothing. In parts, each part reads the bodies of its own range of dim_articles' rows
+    (parts by a hash of article_id each read every body), and the parts cover every article: the
+    articles at both ends of the table fail in different parts."""
     from rnw.build import run_dbt
     from rnw.settings import Settings
 
@@ -569,12 +571,14 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
             con.execute("SELECT verified, count(*) FROM ledger.article_inputs GROUP BY 1").fetchall()
         )
         assert set(verified) == {True}, "a passing run verifies every article it recorded"
-        [(article,)] = con.execute(
-            "SELECT article_id FROM marts.fct_indicator_observations ORDER BY observation_id LIMIT 1"
-        ).fetchall()
+        with_observations = "SELECT a.article_id FROM marts.dim_articles AS a SEMI JOIN marts.fct_indicator_observations USING (article_id) ORDER BY a.rowid"
+        [(article,)] = con.execute(f"{with_observations} LIMIT 1").fetchall()
+        [(last_article,)] = con.execute(f"{with_observations} DESC LIMIT 1").fetchall()
+        assert article != last_article
         con.execute(
-            "UPDATE marts.fct_indicator_observations SET char_start = 0, char_end = 0 WHERE article_id = ?",
-            [article],
+            "UPDATE marts.fct_indicator_observations SET char_start = 0, char_end = 0 "
+            "WHERE article_id IN (?, ?)",
+            [article, last_article],
         )
     assert rnw(home, "build").exit_code == 0, "verified rows are not read again"
 
@@ -585,7 +589,7 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
     )
     assert every.tests_failed == 1
     in_parts = run_dbt(  # as a first load runs it: a few articles at a time, while the test compiles
-        Settings(home=home),
+        Settings(home=home, dbt_log_level_file="debug"),
         "test",
         [
             "--select",
@@ -599,6 +603,12 @@ def test_row_tests_check_only_what_no_passing_build_has_verified(
         home / "dbt_target" / "compiled" / "rnw" / "tests" / "assert_indicator_offsets_slice_the_number.sql"
     )
     assert "unnest([" in compiled.read_text(), "the parts ran at compile time"
+    log = (home / "logs" / "dbt.log").read_text(encoding="utf-8")
+    with duckdb.connect(str(marts), read_only=True) as con:
+        [(articles,)] = con.execute("SELECT count(*) FROM marts.dim_articles").fetchall()
+    part_reads = re.findall(r"dim_articles\" where rowid between (\d+) and (\d+)", log)
+    assert len(part_reads) == -(-articles // 2), "each part reads its own range of dim_articles"
+    assert sorted(int(first) for first, _ in part_reads) == list(range(0, articles, 2))
 
     with duckdb.connect(str(marts)) as con:
         con.execute(
