@@ -34,6 +34,7 @@ from rnw.parallel import stop_pool
 from rnw.settings import (
     EMPTY_CACHE_VARIABLE,
     MEMORY_LIMIT_VARIABLE,
+    OUTPUT_WRITE_CAP_VARIABLE,
     THREADS_VARIABLE,
     WORKERS_VARIABLE,
     Settings,
@@ -88,6 +89,9 @@ class BuildSummary:
     empties_cache_between_parts: bool = False
     """Whether the models that read a large table in parts emptied DuckDB's cache between them
     (``EMPTY_CACHE_VARIABLE``): a bulk build on one dbt thread, which runs one node at a time."""
+    output_write_memory_limit: str | None = None
+    """DuckDB's cap while dbt wrote each enrichment model's output (``OUTPUT_WRITE_CAP_VARIABLE``):
+    ``bulk_output_duckdb_memory_limit`` in a bulk build on one dbt thread, else None."""
     workers: int | None = None
     """The worker pool's size for the models (``WORKERS_VARIABLE``; None: every core):
     ``steady_build_workers`` in a steady build when set, else ``workers``."""
@@ -233,7 +237,8 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
         memory_limits = [settings.duckdb_memory_limit]
     duckdb_threads = settings.duckdb_threads or None
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
-    empty_cache = bulk and threads == 1
+    alone = bulk and threads == 1  # one node at a time
+    output_write_cap = settings.bulk_output_duckdb_memory_limit if alone else None
     workers = (
         settings.workers if bulk or settings.steady_build_workers is None else settings.steady_build_workers
     )
@@ -245,7 +250,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
         manifest,
         list(zip(invocations, memory_limits, strict=True)),
         duckdb_threads,
-        empty_cache,
+        output_write_cap,
         workers,
     )
     if result.exception is None and result.success and command in {"build", "run"}:
@@ -260,7 +265,8 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.invocations = result.invocations
     summary.memory_limits = memory_limits[: result.invocations]
     summary.duckdb_threads = duckdb_threads
-    summary.empties_cache_between_parts = empty_cache
+    summary.empties_cache_between_parts = alone
+    summary.output_write_memory_limit = output_write_cap
     summary.workers = workers
     if refresh:
         summary.warnings.insert(
@@ -344,13 +350,16 @@ def _invoke_in_turn(
     manifest: Manifest | None,
     invocations: list[tuple[list[str], str]],
     duckdb_threads: int | None,
-    empty_cache: bool,
+    output_write_cap: str | None,
     workers: int | None,
 ) -> _Outcome:
     """Run the invocations (dbt's arguments, DuckDB's memory cap) one after the other until one
     fails, closing DuckDB after each; DuckDB runs on ``duckdb_threads`` threads in all of them
-    (None: its default), the models empty its cache between parts when ``empty_cache``
-    (``EMPTY_CACHE_VARIABLE``) and use a pool of ``workers`` (None: every core). With more than
+    (None: its default). When ``output_write_cap`` is set (a build that runs one node at a time),
+    the models empty DuckDB's cache between parts (``EMPTY_CACHE_VARIABLE``) and the enrichment
+    models have their output written under that cap (``OUTPUT_WRITE_CAP_VARIABLE``); either would
+    take memory from a node running beside them, since DuckDB's cap is global. The models use a
+    pool of ``workers`` (None: every core). With more than
     one, their run_results.json files are merged into one, as a single invocation would have
     written it.
 
@@ -370,7 +379,8 @@ def _invoke_in_turn(
             with (
                 _environment(MEMORY_LIMIT_VARIABLE, memory_limit),
                 _environment(THREADS_VARIABLE, None if duckdb_threads is None else str(duckdb_threads)),
-                _environment(EMPTY_CACHE_VARIABLE, "1" if empty_cache else None),
+                _environment(EMPTY_CACHE_VARIABLE, None if output_write_cap is None else "1"),
+                _environment(OUTPUT_WRITE_CAP_VARIABLE, output_write_cap),
                 _environment(WORKERS_VARIABLE, None if workers is None else str(workers)),
             ):
                 result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)

@@ -36,7 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rnw.settings import Settings
+from rnw.settings import OUTPUT_WRITE_CAP_VARIABLE, Settings
 
 # The library functions take an iterable of batches (a whole model input in tests); a task is one.
 BatchFunction = Callable[[Iterable[pa.RecordBatch]], pa.Table]
@@ -69,7 +69,9 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         return _pool
 
 
-def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> duckdb.DuckDBPyRelation:
+def spill(
+    session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader, *, capped_write: bool = False
+) -> duckdb.DuckDBPyRelation:
     """Write a model's output batches to a Parquet file and return a relation over that file.
 
     Returning the ``RecordBatchReader`` itself would have DuckDB scan it from its own worker
@@ -78,6 +80,13 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
     writes the file; DuckDB then reads the file) rules out any lock-order interplay between the two
     queries and still never holds the output in memory. The file lives in ``scratch_dir``, which
     each build clears before it starts.
+
+    With ``capped_write`` (a model whose rows hold no long text), in a dbt invocation that runs one
+    node at a time, DuckDB's cap is lowered to ``OUTPUT_WRITE_CAP_VARIABLE`` for dbt's write of the
+    file into the model's table, which holds the table in memory up to the cap until it commits
+    (bench/RESULTS.md, thirty-third session). dbt-duckdb writes a returned relation on the model's
+    own cursor and sets the profile's settings, the cap among them, on the cursor of every node it
+    runs next, so the lower cap ends with the model.
 
     Batches are gathered into row groups of about ``spill_row_group_bytes``: written one row group
     per batch (50-500 rows), a 100k-page model's file had thousands, and the DuckDB connection that
@@ -90,6 +99,13 @@ def spill(session: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader) -> d
     with pq.ParquetWriter(path, reader.schema) as writer:
         for group in _row_groups(reader, settings.spill_row_group_bytes):
             writer.write_table(pa.Table.from_batches(group, reader.schema))
+    cap = os.environ.get(OUTPUT_WRITE_CAP_VARIABLE)
+    if capped_write and cap:
+        cursor = session.cursor()
+        try:
+            cursor.execute(f"SET memory_limit = '{cap}'")
+        finally:
+            cursor.close()
     return session.read_parquet(str(path))
 
 

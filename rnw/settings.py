@@ -25,6 +25,11 @@ THREADS_VARIABLE = "RNW_DUCKDB_THREADS"
 # (rnw.incremental.in_rowid_ranges). DuckDB's memory cap, which emptying lowers for a moment, is
 # global to the database: with two nodes at once the other's query could run out of memory.
 EMPTY_CACHE_VARIABLE = "RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"
+# DuckDB's memory cap while dbt writes the output of an enrichment model, set in a dbt invocation
+# that runs one node at a time (rnw.build; Settings.bulk_output_duckdb_memory_limit). The model
+# lowers the cap once its output is spilled (rnw.parallel.spill); the next node's cursor starts at
+# the profile's cap again (dbt-duckdb sets the profile's settings on every cursor it opens).
+OUTPUT_WRITE_CAP_VARIABLE = "RNW_DUCKDB_OUTPUT_WRITE_CAP"
 # The worker pool's size (Settings.workers); a dbt invocation of a steady build sets it to
 # steady_build_workers when that is set (rnw.build).
 WORKERS_VARIABLE = "RNW_WORKERS"
@@ -84,6 +89,14 @@ class Settings(BaseSettings):
     # query; read 1,000 pages per query (rnw.articles.PAGES_PER_READ), a 200k first load passes.
     # The body-joining tests need parts of 2,500 articles under it (dbt var articles_per_check_part).
     bulk_duckdb_memory_limit: str = "96MB"
+    # DuckDB's memory while dbt writes an enrichment model's output into its table in a bulk build
+    # (OUTPUT_WRITE_CAP_VARIABLE). A table written in one statement is held in memory up to the cap
+    # until it is committed: under 96 MB, writing the 95,010 rows of a 100k first load's
+    # int_article_indicators peaked at 141 MiB against 71 for 10k's 9,526 rows, under 32 MB at 79
+    # and 57, in the same time (1.4-1.8 s), and 285,030 rows passed (157 MiB against 222). The
+    # extracted pages, long text, ran out of 32 MB, so their model keeps the stage's cap
+    # (bench/RESULTS.md, thirty-third session).
+    bulk_output_duckdb_memory_limit: str = "32MB"
     # A bulk build (rnw.build.is_bulk) runs one dbt node at a time: a 100k first load ran out of a
     # small cap with two such nodes side by side (fourteenth session); the Python nodes share one
     # worker pool anyway, and the 100k first load took 422 s against 438 s with two threads.

@@ -20,6 +20,7 @@ from rnw.env import ALLOCATOR_BULK, ALLOCATOR_STEADY, ALLOCATOR_VARIABLE
 from rnw.settings import (
     EMPTY_CACHE_VARIABLE,
     MEMORY_LIMIT_VARIABLE,
+    OUTPUT_WRITE_CAP_VARIABLE,
     REPO_ROOT,
     THREADS_VARIABLE,
     WORKERS_VARIABLE,
@@ -30,10 +31,10 @@ PAGES = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glo
 
 # Ingests each group of pages and builds after each; prints, per build, its success, allocator,
 # dbt threads and DuckDB threads when the build chose them, dbt invocations, DuckDB's memory cap in
-# dbt's profile per invocation, whether the models emptied DuckDB's cache between parts, the
-# worker pool's size for the models (unset: every core), the cap's,
-# the threads' and the emptying's environment variables after the build (the steady cap again; no
-# threads, no emptying), and how many statements so far set DuckDB's threads to 1 (dbt's debug log
+# dbt's profile per invocation, whether the models emptied DuckDB's cache between parts, the cap
+# for writing enrichment output, the worker pool's size for the models (unset: every core), the
+# cap's, the threads', the emptying's and the output cap's environment variables after the build
+# (the steady cap again; no threads, no emptying, no output cap), and how many statements so far set DuckDB's threads to 1 (dbt's debug log
 # of every statement).
 _BUILDS = """
 import json, os, sys
@@ -54,9 +55,11 @@ def main():
         summary = run_dbt(settings, "build", ["--quiet"])
         seen.append([
             summary.success, summary.allocator, summary.threads, summary.duckdb_threads, summary.invocations,
-            summary.memory_limits, summary.empties_cache_between_parts, summary.workers,
+            summary.memory_limits, summary.empties_cache_between_parts, summary.output_write_memory_limit,
+            summary.workers,
             os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
             os.environ.get("RNW_DUCKDB_THREADS"), os.environ.get("RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"),
+            os.environ.get("RNW_DUCKDB_OUTPUT_WRITE_CAP"),
             (settings.home_dir / "logs" / "dbt.log").read_text().count("set threads = 1"),
         ])
     print(json.dumps(seen))
@@ -88,6 +91,7 @@ def _env() -> dict[str, str]:
             MEMORY_LIMIT_VARIABLE,
             THREADS_VARIABLE,
             EMPTY_CACHE_VARIABLE,
+            OUTPUT_WRITE_CAP_VARIABLE,
             WORKERS_VARIABLE,
             "RNW_STEADY_BUILD_WORKERS",
         }
@@ -107,17 +111,19 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
         cwd=REPO_ROOT,
     )
     builds = json.loads(result.stdout.strip().splitlines()[-1])
-    steady, bulk = (
-        Settings.model_fields[f].default for f in ("duckdb_memory_limit", "bulk_duckdb_memory_limit")
+    steady, bulk, output = (
+        Settings.model_fields[f].default
+        for f in ("duckdb_memory_limit", "bulk_duckdb_memory_limit", "bulk_output_duckdb_memory_limit")
     )
-    assert bulk != steady
+    assert len({steady, bulk, output}) == 3
     # Every invocation runs DuckDB on one thread (on-run-start: set_duckdb_threads); a bulk build
-    # runs one node at a time, so its models empty DuckDB's cache between parts; a steady one runs
-    # its models on a pool of steady_build_workers (here 1: in the dbt process).
+    # runs one node at a time, so its models empty DuckDB's cache between parts and its enrichment
+    # models' output is written under the output cap; a steady one runs its models on a pool of
+    # steady_build_workers (here 1: in the dbt process).
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, None, steady, None, None, 2],
-        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, 1, steady, None, None, 3],
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, None, steady, None, None, 5],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, output, None, steady, None, None, None, 2],
+        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, None, 1, steady, None, None, None, 3],
+        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, output, None, steady, None, None, None, 5],
     ]
 
 

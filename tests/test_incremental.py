@@ -314,6 +314,26 @@ def test_parts_start_with_duckdb_cache_emptied_when_the_node_runs_alone(
     assert emptied_cap == kept_cap == as_set
 
 
+def test_emptying_the_cache_sets_the_cap_back_when_blocks_cannot_be_evicted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DuckDB refuses a cap under what it cannot evict (the blocks of a query still being read
+    here, as a model reads its input while it writes), yet keeps the lower cap: every later query
+    of the build would then run under 1 MB."""
+    cap = "64MB"
+    monkeypatch.setenv(rnw.incremental.EMPTY_CACHE_VARIABLE, "1")
+    monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
+    with duckdb.connect(config={"memory_limit": cap}) as con:
+        con.execute("CREATE TABLE held AS SELECT repeat(md5(i::varchar), 8) AS text FROM range(50000) t(i)")
+        as_set = con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+        con.execute("SELECT * FROM held")  # open, not yet read
+        with pytest.raises(duckdb.OutOfMemoryException):  # what the emptying meets
+            con.cursor().execute("SET memory_limit = '1MB'")
+        con.cursor().execute(f"SET memory_limit = '{cap}'")
+        rnw.incremental.empty_cache_when_alone(con)
+        assert con.cursor().sql("SELECT current_setting('memory_limit')").fetchone()[0] == as_set
+
+
 def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

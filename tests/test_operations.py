@@ -696,6 +696,79 @@ def test_pages_and_bodies_are_read_a_part_per_query(
     assert emptying == ["1"] * len(read)
 
 
+def test_a_bulk_build_writes_enrichment_output_under_its_output_cap_and_sets_the_cap_back(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB holds a table written in one statement in memory up to its cap until it commits: a
+    bulk build (one node at a time) has dbt write each enrichment model's output under the lower
+    bulk_output_duckdb_memory_limit, and the next node starts at the profile's cap again (dbt-duckdb
+    sets the profile's settings on each node's cursor). A steady build, whose nodes run side by
+    side, never lowers it."""
+    import scrapers.extraction
+    from rnw import env, incremental, parallel
+    from rnw import indicators as indicator_module
+    from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
+    from rnw.settings import Settings
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+
+    def cap(con: duckdb.DuckDBPyConnection) -> str:
+        return con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    def shown(setting: str) -> str:  # as DuckDB prints a cap
+        return cap(duckdb.connect(config={"memory_limit": setting}))
+
+    writes: list[tuple[bool, str, str]] = []
+    every_spill = parallel.spill
+
+    def noted(session, reader, *, capped_write: bool = False):
+        before = cap(session)
+        relation = every_spill(session, reader, capped_write=capped_write)
+        writes.append((capped_write, before, cap(session)))
+        return relation
+
+    monkeypatch.setattr(parallel, "spill", noted)
+    # Emptying the cache also sets the cap, before each part: only dbt-duckdb may set it back here.
+    monkeypatch.setattr(incremental, "empty_cache_when_alone", lambda session: None)
+    monkeypatch.setattr(env, "bulk_builds_need_own_process", lambda: False)  # to see its models here
+    monkeypatch.setenv("RNW_BULK_BUILD_PAGES", "1")
+    monkeypatch.setattr(scrapers.extraction, "EXTRACTOR_VERSION", "99.0.0-test")  # a bulk build
+    monkeypatch.setattr(
+        indicator_module, "INDICATOR_EXTRACTOR_VERSION", INDICATOR_EXTRACTOR_VERSION + "-test"
+    )
+    indicators = (
+        "SELECT * EXCLUDE (enricher_version) FROM intermediate.int_article_indicators ORDER BY article_id"
+    )
+    with duckdb.connect(str(home / "build.duckdb")) as con:
+        before = con.sql(indicators).fetchall()
+        con.execute("DROP TABLE intermediate.int_person_identities")  # its first load spills too
+    result = rnw(home, "build")
+    assert result.exit_code == 0, result.output
+
+    defaults = Settings.model_fields
+    bulk, lowered = (
+        shown(defaults["bulk_duckdb_memory_limit"].default),
+        shown(defaults["bulk_output_duckdb_memory_limit"].default),
+    )
+    assert bulk != lowered
+    capped = [w for w in writes if w[0]]
+    assert len(capped) == 5 and len(writes) == 7  # the four enrichers and the identities; two in stage one
+    assert all(before == bulk for _, before, _ in writes)  # the cap set back after each write
+    assert [during for capped_write, _, during in writes] == [lowered if c else bulk for c, _, _ in writes]
+    with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:  # every article again, the same
+        assert con.sql(indicators).fetchall() == before
+        assert con.sql(
+            "SELECT DISTINCT enricher_version FROM intermediate.int_article_indicators"
+        ).fetchall() == [(INDICATOR_EXTRACTOR_VERSION + "-test",)]
+
+    writes.clear()
+    monkeypatch.delenv("RNW_BULK_BUILD_PAGES")
+    assert rnw(home, "build").exit_code == 0  # steady: nothing new
+    steady = shown(defaults["duckdb_memory_limit"].default)
+    assert writes and all(before == during == steady for _, before, during in writes)
+
+
 def test_a_newer_extractor_version_reextracts_stored_pages(
     examples_warehouse: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -23,4 +23,4 @@ def model(dbt, session):
     )
     regions = dbt.ref("int_article_regions")
     joined = with_regions(session, articles, regions, "mentions, group_mentions, primary_region_code")
-    return spill(session, map_batches(indicators, joined, INDICATORS_SCHEMA))
+    return spill(session, map_batches(indicators, joined, INDICATORS_SCHEMA), capped_write=True)

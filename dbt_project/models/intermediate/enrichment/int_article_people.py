@@ -14,4 +14,6 @@ def model(dbt, session):
     articles = unenriched(
         dbt, session, dbt.ref("int_articles_canonical"), "article_id, body_text, credits_json", PEOPLE_VERSION
     )
-    return spill(session, map_batches(people, article_batches(session, articles), PEOPLE_SCHEMA))
+    return spill(
+        session, map_batches(people, article_batches(session, articles), PEOPLE_SCHEMA), capped_write=True
+    )

@@ -18,4 +18,6 @@ def model(dbt, session):
         "article_id, title, body_text, published_at, source_region_code",
         REGIONS_VERSION,
     )
-    return spill(session, map_batches(regions, article_batches(session, articles), REGIONS_SCHEMA))
+    return spill(
+        session, map_batches(regions, article_batches(session, articles), REGIONS_SCHEMA), capped_write=True
+    )

@@ -18,4 +18,6 @@ def model(dbt, session):
         "article_id, body_text, sections_json",
         TOPICS_VERSION,
     )
-    return spill(session, map_batches(topics, article_batches(session, articles), TOPICS_SCHEMA))
+    return spill(
+        session, map_batches(topics, article_batches(session, articles), TOPICS_SCHEMA), capped_write=True
+    )

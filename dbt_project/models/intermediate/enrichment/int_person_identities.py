@@ -22,7 +22,7 @@ def model(dbt, session):
     )
     mentions = dbt.ref("int_person_mentions").project("mention_key, article_id, name, title, organization")
     if not dbt.is_incremental:
-        return spill(session, identities_in_name_parts(mentions))
+        return spill(session, identities_in_name_parts(mentions), capped_write=True)
     resolved = session.sql(f"select mention_key, name, person_id, person_key from {dbt.this}")
     current = mentions.project("mention_key, name")
     changed = session.from_arrow(  # read once: the two anti joins scan every mention and identity
