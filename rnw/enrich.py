@@ -28,10 +28,12 @@ PEOPLE_VERSION = "people-2"
 TOPICS_VERSION = "topics-1"
 # Articles whose bodies one query reads (``article_batches``, ``with_regions``): few enough that
 # the scan's native memory stays at what one query over 10k pages' bodies holds
-# (``rnw.incremental.batches_in_rowid_ranges``). 5,000 bodies are also about 30 MB of text for a
-# join's hash table (6.2 KB each at 100k bench pages), and each part of a join scans the other
-# side once (0.06-0.09 s for the regions of 100k articles).
-ARTICLES_PER_READ = 5_000
+# (``rnw.incremental.batches_in_rowid_ranges``). A part keeps the blocks its rowid range read
+# cached until the next part empties DuckDB's cache: 28 MB for 2,000 articles at 100k bench pages
+# (about 13 MB of their text), 41-56 MB for 5,000, with which the bench's first loads peaked in
+# int_article_indicators 20 MiB (10k) and 30 MiB (100k) higher, in the same time (bench/RESULTS.md,
+# thirty-fourth session). Each part also scans the regions' key column (``rows_by_key``).
+ARTICLES_PER_READ = 2_000
 # The rowid of int_articles_deduplicated that int_articles_canonical passes on.
 ROWID = "deduplicated_rowid"
 # Person mentions per part of an identity resolution (``identities_in_name_parts``). At 100k bench

@@ -10,6 +10,7 @@ import pytest
 
 import rnw.incremental
 from rnw.incremental import in_rowid_ranges, pending, pending_rows, rowid_ranges, rows_by_key, whole_table
+from tests.duckdb_caps import memory_cap, shown_cap
 
 
 @pytest.fixture
@@ -298,7 +299,7 @@ def test_parts_start_with_duckdb_cache_emptied_when_the_node_runs_alone(
                 ).fetchall()
                 before.append(cached)
                 part.aggregate("sum(length(body_text))").fetchall()
-            return before, con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+            return before, memory_cap(con)
 
     monkeypatch.delenv(rnw.incremental.EMPTY_CACHE_VARIABLE, raising=False)
     monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
@@ -309,9 +310,7 @@ def test_parts_start_with_duckdb_cache_emptied_when_the_node_runs_alone(
     assert len(kept) == len(emptied) == 6
     assert kept[-1] > 20, "without emptying, the cache holds the earlier parts' blocks"
     assert max(emptied) < 2
-    with duckdb.connect(config={"memory_limit": cap}) as fresh:
-        [(as_set,)] = fresh.sql("SELECT current_setting('memory_limit')").fetchall()
-    assert emptied_cap == kept_cap == as_set
+    assert emptied_cap == kept_cap == shown_cap(cap)
 
 
 def test_emptying_the_cache_sets_the_cap_back_when_blocks_cannot_be_evicted(
@@ -325,13 +324,13 @@ def test_emptying_the_cache_sets_the_cap_back_when_blocks_cannot_be_evicted(
     monkeypatch.setenv(rnw.incremental.MEMORY_LIMIT_VARIABLE, cap)
     with duckdb.connect(config={"memory_limit": cap}) as con:
         con.execute("CREATE TABLE held AS SELECT repeat(md5(i::varchar), 8) AS text FROM range(50000) t(i)")
-        as_set = con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+        as_set = memory_cap(con)
         con.execute("SELECT * FROM held")  # open, not yet read
         with pytest.raises(duckdb.OutOfMemoryException):  # what the emptying meets
             con.cursor().execute("SET memory_limit = '1MB'")
         con.cursor().execute(f"SET memory_limit = '{cap}'")
         rnw.incremental.empty_cache_when_alone(con)
-        assert con.cursor().sql("SELECT current_setting('memory_limit')").fetchone()[0] == as_set
+        assert memory_cap(con.cursor()) == as_set
 
 
 def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
@@ -340,10 +339,13 @@ def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
     """int_article_indicators' input (rnw.enrich.with_regions): each part of the articles comes
     with its own regions and no others, and reading a part leaves in DuckDB's cache the blocks of
     its regions, not those of the whole regions table, whose size grows with the archive."""
-    from rnw.enrich import ARTICLES_PER_READ, ROWID, with_regions
+    import rnw.enrich
+    from rnw.enrich import ROWID, with_regions
 
+    per_read = 5_000  # the part size, not the product's, sets how large the tables must be to tell
+    monkeypatch.setattr(rnw.enrich, "ARTICLES_PER_READ", per_read)
     path = str(tmp_path / "r.duckdb")
-    articles_count = 8 * ARTICLES_PER_READ
+    articles_count = 8 * per_read
     with duckdb.connect(path) as setup:
         setup.execute(
             f"CREATE TABLE bodies AS SELECT md5(i::varchar) AS article_id, repeat('正文', 20) AS body_text"

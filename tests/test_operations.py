@@ -24,6 +24,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from rnw.checksums import mart_checksums
 from rnw.runlock import run_lock
 from rnw.settings import REPO_ROOT
+from tests.duckdb_caps import memory_cap, shown_cap
 from tests.simweb import LISTING_ADDRESS, SITEMAP_ADDRESS, SimWeb, listing_site, sitemap_site
 from tests.test_pipeline import rnw
 from tests.test_scrape_pipeline import FAST_FETCH
@@ -713,19 +714,13 @@ def test_a_bulk_build_writes_enrichment_output_under_its_output_cap_and_sets_the
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
 
-    def cap(con: duckdb.DuckDBPyConnection) -> str:
-        return con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
-
-    def shown(setting: str) -> str:  # as DuckDB prints a cap
-        return cap(duckdb.connect(config={"memory_limit": setting}))
-
     writes: list[tuple[bool, str, str]] = []
     every_spill = parallel.spill
 
     def noted(session, reader, *, capped_write: bool = False):
-        before = cap(session)
+        before = memory_cap(session)
         relation = every_spill(session, reader, capped_write=capped_write)
-        writes.append((capped_write, before, cap(session)))
+        writes.append((capped_write, before, memory_cap(session)))
         return relation
 
     monkeypatch.setattr(parallel, "spill", noted)
@@ -748,8 +743,8 @@ def test_a_bulk_build_writes_enrichment_output_under_its_output_cap_and_sets_the
 
     defaults = Settings.model_fields
     bulk, lowered = (
-        shown(defaults["bulk_duckdb_memory_limit"].default),
-        shown(defaults["bulk_output_duckdb_memory_limit"].default),
+        shown_cap(defaults["bulk_duckdb_memory_limit"].default),
+        shown_cap(defaults["bulk_output_duckdb_memory_limit"].default),
     )
     assert bulk != lowered
     capped = [w for w in writes if w[0]]
@@ -765,7 +760,7 @@ def test_a_bulk_build_writes_enrichment_output_under_its_output_cap_and_sets_the
     writes.clear()
     monkeypatch.delenv("RNW_BULK_BUILD_PAGES")
     assert rnw(home, "build").exit_code == 0  # steady: nothing new
-    steady = shown(defaults["duckdb_memory_limit"].default)
+    steady = shown_cap(defaults["duckdb_memory_limit"].default)
     assert writes and all(before == during == steady for _, before, during in writes)
 
 

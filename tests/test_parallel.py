@@ -17,6 +17,7 @@ from rnw import enrich
 from rnw.parallel import map_batches, spill
 from rnw.settings import OUTPUT_WRITE_CAP_VARIABLE, REPO_ROOT
 from scrapers.textdump import split_text_dump
+from tests.duckdb_caps import memory_cap, shown_cap
 
 
 @pytest.fixture()
@@ -84,10 +85,6 @@ def test_spill_gathers_small_batches_into_row_groups(
     assert groups == ([3000] if group_batches is None else [250] * 12)
 
 
-def _cap(con: duckdb.DuckDBPyConnection) -> str:
-    return con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
-
-
 @pytest.mark.parametrize("invocation_cap", [None, "32MB"])
 def test_spill_lowers_the_cap_for_a_capped_write_in_an_invocation_that_sets_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, invocation_cap: str | None
@@ -100,14 +97,14 @@ def test_spill_lowers_the_cap_for_a_capped_write_in_an_invocation_that_sets_one(
     else:
         monkeypatch.delenv(OUTPUT_WRITE_CAP_VARIABLE, raising=False)
     profile = duckdb.connect(config={"memory_limit": "96MB"})
-    lowered = _cap(duckdb.connect(config={"memory_limit": "32MB"}))
-    assert _cap(profile) != lowered
+    lowered = shown_cap("32MB")
+    assert memory_cap(profile) != lowered
 
-    relation = spill(profile, _small_batches(3, 10))
-    assert _cap(profile) == _cap(duckdb.connect(config={"memory_limit": "96MB"}))
+    spill(profile, _small_batches(3, 10))
+    assert memory_cap(profile) == shown_cap("96MB")
     relation = spill(profile, _small_batches(3, 10), capped_write=True)
     assert relation.count("*").fetchone() == (30,)
-    assert (_cap(profile) == lowered) == (invocation_cap is not None)
+    assert (memory_cap(profile) == lowered) == (invocation_cap is not None)
 
 
 def test_a_task_carries_its_own_rows_only() -> None:
