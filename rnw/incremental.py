@@ -198,16 +198,22 @@ def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
     cap = os.environ.get(MEMORY_LIMIT_VARIABLE)
     if os.environ.get(EMPTY_CACHE_VARIABLE) != "1" or not cap:
         return
-    cursor = session.cursor()
     try:
         # DuckDB cannot evict blocks in use: it raises, yet keeps the lower cap (DuckDB 1.5.6).
         with contextlib.suppress(duckdb.OutOfMemoryException):
-            cursor.execute(f"SET memory_limit = '{_EMPTYING_CAP}'")
+            set_memory_cap(session, _EMPTYING_CAP)
     finally:
-        try:
-            cursor.execute(f"SET memory_limit = '{cap}'")
-        finally:
-            cursor.close()
+        set_memory_cap(session, cap)
+
+
+def set_memory_cap(session: duckdb.DuckDBPyConnection, cap: str) -> None:
+    """Set DuckDB's memory cap, global to the database, on a cursor of its own: the session's own
+    cursor may be in the middle of reading a model's input."""
+    cursor = session.cursor()
+    try:
+        cursor.execute(f"SET memory_limit = '{cap}'")
+    finally:
+        cursor.close()
 
 
 def batches_in_rowid_ranges(

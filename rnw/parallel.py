@@ -36,6 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnw.incremental import set_memory_cap
 from rnw.settings import OUTPUT_WRITE_CAP_VARIABLE, Settings
 
 # The library functions take an iterable of batches (a whole model input in tests); a task is one.
@@ -101,11 +102,7 @@ def spill(
             writer.write_table(pa.Table.from_batches(group, reader.schema))
     cap = os.environ.get(OUTPUT_WRITE_CAP_VARIABLE)
     if capped_write and cap:
-        cursor = session.cursor()
-        try:
-            cursor.execute(f"SET memory_limit = '{cap}'")
-        finally:
-            cursor.close()
+        set_memory_cap(session, cap)
     return session.read_parquet(str(path))
 
 
