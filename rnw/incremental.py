@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 # Above this many pending keys (a new extractor or enricher version redoes everything) the whole
 # table is read anyway, and a long literal list would only cost parsing.
 MAX_LISTED_KEYS = 20_000
+# A key list that one filter may hold. DuckDB 1.5 looks listed keys up in a table's primary-key index
+# only for up to 2,048 of them (its index_scan_max_count, or 0.1% of the rows if more); a longer
+# list makes it scan the whole table, reading every column the query asks for. Appending 2,049 new
+# pages' rows (their bytes measured) to a 100k-page staging table that way ran out of the 160 MB
+# cap at once; in parts of this many, 6,000 took 0.16 s (bench/RESULTS.md, thirty-fifth session).
+KEYS_PER_FILTER = 1_000
 # Up to this many pending keys' rows are read into memory at once (bodies are about 7 KB of text
 # each); more stream through the plain filter, which reads every row's text once anyway.
 READ_AT_ONCE = 5_000
@@ -50,6 +56,20 @@ def pending(relation: duckdb.DuckDBPyRelation, key: str, done: str) -> duckdb.Du
     if not keys:
         return relation.filter("false")
     return relation.filter(f"{key} IN ({_listed(keys)})")
+
+
+def pending_parts(
+    relation: duckdb.DuckDBPyRelation, key: str, done: str, keys_per_part: int = KEYS_PER_FILTER
+) -> Iterator[duckdb.DuckDBPyRelation]:
+    """``pending`` as relations of at most ``keys_per_part`` listed keys each, for a statement that
+    reads wide rows of the keys (``KEYS_PER_FILTER``); the keys are looked up when the first part
+    is asked for."""
+    keys = pending_keys(relation, key, done)
+    if keys is None:
+        yield relation.filter(f"{key} NOT IN ({done})")
+        return
+    for start in range(0, len(keys), keys_per_part):
+        yield relation.filter(f"{key} IN ({_listed(keys[start : start + keys_per_part])})")
 
 
 def pending_keys(relation: duckdb.DuckDBPyRelation, key: str, done: str) -> list[str] | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from rnw.incremental import pending
+from rnw.incremental import pending_parts
 from rnw.settings import Settings
 
 STAGING_SCHEMA = "staging"
@@ -149,8 +149,8 @@ def refresh_staging(settings: Settings, *, rebuild: bool = False) -> None:
                 _copy_column_comments(con, name, dropped)
                 con.execute(f"INSERT OR REPLACE INTO {definitions} VALUES (?, ?)", [name, definition])
             else:
-                new = pending(source, _quote(key), f"SELECT {_quote(key)} FROM {qualified}")
-                con.execute(f"INSERT INTO {qualified} {new.sql_query()}")
+                for new in pending_parts(source, _quote(key), f"SELECT {_quote(key)} FROM {qualified}"):
+                    con.execute(f"INSERT INTO {qualified} {new.sql_query()}")
             con.commit()
         con.execute("CHECKPOINT")
     finally:

@@ -26,6 +26,12 @@ import pyarrow as pa
 from rnw.dbfiles import discard_unfinished
 
 RAW_ROW_GROUP_SIZE = 2048
+# Pages (raw bytes and decoded text) written per transaction. DuckDB holds an insert's rows several
+# times over until it commits (the Arrow batch, its own vectors, the transaction's storage): under
+# the 160 MB cap, one batch of 200 pages of 250 KB each (100 MB) ran out of memory while 200 of 100
+# KB passed, and so did one page of 15 MB where one of 19 MB did not (bench/RESULTS.md, thirty-fifth
+# session).
+APPEND_BYTES = 32 * 1024 * 1024
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     page_id VARCHAR PRIMARY KEY,
@@ -247,50 +253,22 @@ class RawStore:
             con.close()
 
     def append(self, pages: Sequence[RawPage] = (), rejects: Sequence[Reject] = ()) -> AppendResult:
-        """Insert one batch in one transaction; rows whose key exists already are skipped.
+        """Insert pages and rejects; rows whose key exists already are skipped.
 
-        The counts come from the inserts themselves (DuckDB returns the rows an INSERT OR IGNORE
-        wrote), not from counting the tables before and after.
+        Pages go in transactions of at most ``APPEND_BYTES`` each (a page with its sightings), the
+        rejects with the first: a kill between two leaves the first stored, which the re-run then
+        counts as already seen. The counts come from the inserts themselves (DuckDB returns the rows
+        an INSERT OR IGNORE wrote), not from counting the tables before and after.
         """
         pages_new = rejects_new = 0
-        with self._connect() as con:
-            con.begin()
-            if pages:
-                batch = _arrow([asdict(p) for p in pages], RawPage)  # noqa: F841 (read by DuckDB)
-                pages_new = con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch").fetchone()[0]
-                sightings = _arrow(  # noqa: F841
-                    [
-                        {
-                            "sighting_id": sha256_hex(f"{p.page_id}\x1f{p.source_id}\x1f{p.uri}".encode()),
-                            "page_id": p.page_id,
-                            "source_id": p.source_id,
-                            "uri": p.uri,
-                            "seen_at": p.fetched_at,
-                            "run_id": p.run_id,
-                        }
-                        for p in pages
-                    ]
-                )
-                con.execute("INSERT OR IGNORE INTO page_sightings SELECT * FROM sightings")
-            if rejects:
-                reject_rows = _arrow(  # noqa: F841
-                    [
-                        {
-                            "reject_id": r.reject_id,
-                            "uri": r.uri,
-                            "source_id": r.source_id,
-                            "reason": r.reason,
-                            "detail": r.detail,
-                            "seen_at": r.seen_at,
-                            "run_id": r.run_id,
-                        }
-                        for r in rejects
-                    ]
-                )
-                rejects_new = con.execute(
-                    "INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows"
-                ).fetchone()[0]
-            con.commit()
+        for number, part in enumerate(_parts_by_size(pages) if pages else [[]]):
+            with self._connect() as con:
+                con.begin()
+                if part:
+                    pages_new += _insert_pages(con, part)
+                if rejects and number == 0:
+                    rejects_new = _insert_rejects(con, rejects)
+                con.commit()
         return AppendResult(pages_new=pages_new, pages_seen=len(pages) - pages_new, rejects_new=rejects_new)
 
     def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
@@ -331,3 +309,57 @@ def _arrow(rows: list[dict], shape: type | None = None) -> pa.Table:
     if not rows and shape is not None:
         return pa.table({f.name: [] for f in fields(shape)})
     return pa.Table.from_pylist(rows)
+
+
+def _parts_by_size(pages: Sequence[RawPage]) -> Iterator[list[RawPage]]:
+    """Consecutive pages, in lists of at most ``APPEND_BYTES`` (a larger page alone)."""
+    part: list[RawPage] = []
+    size = 0
+    for page in pages:
+        page_size = len(page.raw_bytes) + len(page.text.encode())
+        if part and size + page_size > APPEND_BYTES:
+            yield part
+            part, size = [], 0
+        part.append(page)
+        size += page_size
+    if part:
+        yield part
+
+
+def _insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> int:
+    """The pages and where each was seen; returns how many pages were new."""
+    batch = _arrow([asdict(p) for p in pages], RawPage)  # noqa: F841 (read by DuckDB)
+    new = con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch").fetchone()[0]
+    sightings = _arrow(  # noqa: F841
+        [
+            {
+                "sighting_id": sha256_hex(f"{p.page_id}\x1f{p.source_id}\x1f{p.uri}".encode()),
+                "page_id": p.page_id,
+                "source_id": p.source_id,
+                "uri": p.uri,
+                "seen_at": p.fetched_at,
+                "run_id": p.run_id,
+            }
+            for p in pages
+        ]
+    )
+    con.execute("INSERT OR IGNORE INTO page_sightings SELECT * FROM sightings")
+    return new
+
+
+def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: Sequence[Reject]) -> int:
+    reject_rows = _arrow(  # noqa: F841 (read by DuckDB)
+        [
+            {
+                "reject_id": r.reject_id,
+                "uri": r.uri,
+                "source_id": r.source_id,
+                "reason": r.reason,
+                "detail": r.detail,
+                "seen_at": r.seen_at,
+                "run_id": r.run_id,
+            }
+            for r in rejects
+        ]
+    )
+    return con.execute("INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows").fetchone()[0]

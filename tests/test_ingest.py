@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rnw.ingest import IngestError, ingest_paths, ingest_sources, iter_files
+from rnw.ingest import MAX_PAGE_BYTES, IngestError, ingest_paths, ingest_sources, iter_files
 from rnw.rawstore import RawStore
 
 
@@ -59,6 +59,45 @@ def test_sources_share_batches_and_each_page_keeps_its_source(
     by_source = rows(store, "SELECT source_id, count(*) FROM page_sightings GROUP BY 1 ORDER BY 1")
     assert by_source == [("a", 2), ("b", 2), ("c", 2)]
     assert rows(store, "SELECT source_id FROM rejects") == [("c",)]
+
+
+def test_a_batch_of_large_pages_is_stored_in_transactions_that_fit_the_cap(
+    store: RawStore, tmp_path: Path, sample_text: str
+) -> None:
+    """200 pages of 250 KB (a batch of ingest, 100 MB with their text) ran one insert out of
+    DuckDB's 160 MB cap; written in parts of APPEND_BYTES they all go in, once."""
+    folder = tmp_path / "large"
+    folder.mkdir()
+    body = sample_text[:4000]
+    for i in range(200):
+        page = f"<html><body><h1>第{i}篇</h1><p>{body}</p></body></html>"
+        (folder / f"{i:03d}.html").write_text(page * (250_000 // len(page.encode())), encoding="utf-8")
+    report = ingest_paths(store, [folder], source_id="s", run_id="r1")
+    assert (report.result.pages_new, report.result.rejects_new) == (200, 0)
+    assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 240000 FROM pages") == [(200, True)]
+    again = ingest_paths(store, [folder], source_id="s", run_id="r2")
+    assert (again.result.pages_new, again.result.pages_seen) == (0, 200)
+
+
+def test_a_gbk_page_at_the_size_limit_is_stored_and_one_byte_more_is_quarantined(
+    store: RawStore, tmp_path: Path, sample_text: str
+) -> None:
+    """A GBK page's text takes 1.5 times its bytes in UTF-8: at the limit, its bytes and text must
+    still fit one insert under the raw store's cap (a 19 MB page did not under a 20 MB limit)."""
+    folder = tmp_path / "limit"
+    folder.mkdir()
+    unit = sample_text[10233:10800].encode("gbk")
+    body = unit * (MAX_PAGE_BYTES // len(unit))
+    (folder / "at_limit.txt").write_bytes(body + b" " * (MAX_PAGE_BYTES - len(body)))
+    (folder / "over_limit.txt").write_bytes(body + b" " * (MAX_PAGE_BYTES + 1 - len(body)))
+    report = ingest_paths(store, [folder], source_id="s", run_id="r1")
+    assert (report.result.pages_new, report.result.rejects_new) == (1, 1)
+    assert rows(store, "SELECT octet_length(raw_bytes), detected_encoding FROM pages") == [
+        (MAX_PAGE_BYTES, "gb18030")
+    ]
+    assert rows(store, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects") == [
+        ("over_limit.txt", "too_large")
+    ]
 
 
 def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(

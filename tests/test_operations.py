@@ -346,6 +346,51 @@ def test_staging_tables_take_new_keys_and_are_remade_when_their_view_changes(
     assert schemas == {"staging", "marts", "ops"}, "the ledger stays in the build"
 
 
+def test_a_publish_appends_more_new_pages_than_one_key_list_holds(
+    examples_warehouse: Path, tmp_path: Path
+) -> None:
+    """A backfill of more new pages than DuckDB looks up by key at once (2,048) reaches the
+    warehouse's staging table in parts (rnw.incremental.pending_parts): every page once, its bytes
+    measured."""
+    from rnw.publish import publish
+    from rnw.rawstore import RawPage, RawStore, sha256_hex
+    from rnw.settings import Settings
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    settings = Settings(home=home)
+    before = mart_checksums(home / "warehouse.duckdb", ("staging",))["staging.stg_raw__pages"][0]
+    now = datetime.now(UTC)
+    texts = [f"第{i}号公告。" * 200 for i in range(2_100)]  # about 5 KB of bytes each
+    pages = [
+        RawPage(
+            sha256_hex(t.encode()),
+            "backfill",
+            f"file:///{i}.txt",
+            now,
+            None,
+            None,
+            "text/plain",
+            None,
+            "utf-8",
+            t.encode(),
+            t,
+            "test",
+        )
+        for i, t in enumerate(texts)
+    ]
+    store = RawStore(settings.raw_db)
+    for start in range(0, len(pages), 500):  # in batches, as ingest appends
+        store.append(pages[start : start + 500])
+    publish(settings)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        count, size = con.execute(
+            "SELECT count(*), sum(byte_size) FROM staging.stg_raw__pages WHERE source_id = 'backfill'"
+        ).fetchone()
+        total = con.execute("SELECT count(*) FROM staging.stg_raw__pages").fetchone()[0]
+    assert (count, size, total) == (len(texts), sum(len(t.encode()) for t in texts), before + len(texts))
+
+
 def _built_reference(home: Path) -> int:
     results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     reference = ("seed.", "model.rnw.dim_dates", "model.rnw.dim_regions", "test.rnw.unique_dim_regions_")
