@@ -39,7 +39,7 @@ from rnw.settings import (
     WORKERS_VARIABLE,
     Settings,
 )
-from rnw.warmup import import_model_modules, in_background
+from rnw.warmup import import_model_modules, in_background, warm_dbt_process
 
 if TYPE_CHECKING:
     from dbt.contracts.graph.manifest import Manifest
@@ -94,7 +94,7 @@ class BuildSummary:
     ``bulk_output_duckdb_memory_limit`` in a bulk build on one dbt thread, else None."""
     workers: int | None = None
     """The worker pool's size for the models (``WORKERS_VARIABLE``; None: every core):
-    ``steady_build_workers`` in a steady build when set, else ``workers``."""
+    ``steady_build_workers`` in a steady build unless it is 0, else ``workers``."""
 
 
 @contextmanager
@@ -239,12 +239,10 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     alone = bulk and threads == 1  # one node at a time
     output_write_cap = settings.bulk_output_duckdb_memory_limit if alone else None
-    workers = (
-        settings.workers if bulk or settings.steady_build_workers is None else settings.steady_build_workers
-    )
+    workers = settings.workers if bulk or not settings.steady_build_workers else settings.steady_build_workers
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
-        in_background(import_model_modules)
+        in_background(warm_dbt_process if not bulk and workers == 1 else import_model_modules)
     result = _invoke_in_turn(
         settings,
         manifest,

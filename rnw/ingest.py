@@ -185,9 +185,9 @@ def ingest_sources(
 
 def _pool_from(settings: Settings) -> int:
     """The files from which ingest starts the worker pool (of ``workers``) for the build that
-    follows: only a bulk build's when a steady build sizes its pool apart
-    (``steady_build_workers``), which a pool already running would not follow."""
-    return settings.parallel_min_rows if settings.steady_build_workers is None else settings.bulk_build_pages
+    follows: only a bulk build's when a steady build sizes its pool apart (``steady_build_workers``
+    other than 0; 1, the default, needs none), which a pool already running would not follow."""
+    return settings.parallel_min_rows if not settings.steady_build_workers else settings.bulk_build_pages
 
 
 class _Listing:

@@ -31,7 +31,7 @@ EMPTY_CACHE_VARIABLE = "RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"
 # the profile's cap again (dbt-duckdb sets the profile's settings on every cursor it opens).
 OUTPUT_WRITE_CAP_VARIABLE = "RNW_DUCKDB_OUTPUT_WRITE_CAP"
 # The worker pool's size (Settings.workers); a dbt invocation of a steady build sets it to
-# steady_build_workers when that is set (rnw.build).
+# steady_build_workers unless that is 0 (rnw.build).
 WORKERS_VARIABLE = "RNW_WORKERS"
 
 
@@ -47,14 +47,14 @@ class Settings(BaseSettings):
     # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
     # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
     workers: int | None = None
-    # Worker processes in a steady build (a nightly); unset: as many as a bulk build (workers). 1
-    # runs its models in the dbt process: the workers hold their own copies of the extractor and the
-    # enrichers (about 390 MiB for two at 100k bench pages), and a 100k archive's nightly of 1,000
-    # pages peaked at 852-904 MiB on two workers, above its first load, and at 587-641 MiB in the
-    # dbt process, which took 1.0-2.5 s longer (4.9-5.1% of a full rebuild against 4.5%;
-    # bench/RESULTS.md, twenty-seventh session). Since the workers load the enrichers only when
-    # enrichment starts, the two-worker peak fell from 902-939 to 889-890 MiB (twenty-eighth).
-    steady_build_workers: int | None = None
+    # Worker processes in a steady build (a nightly); 0: as many as a bulk build (workers). With 1,
+    # the default, its models run in the dbt process, which loads the extractor and the enrichers
+    # while dbt starts (rnw.warmup.warm_dbt_process). The workers hold their own copies of them:
+    # a 100k archive's nightly of 1,000 pages peaked at 835-847 MiB on two workers, above its first
+    # load, and at 623-673 MiB in the dbt process, where its dbt build took 23.8 s (median of 7)
+    # once the dbt process loaded them while dbt started, 26.3 s before, and about 1 s more than on
+    # the pool in the same hour (bench/RESULTS.md, twenty-seventh and thirty-fifth sessions).
+    steady_build_workers: int = 1
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
     # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).

@@ -7,7 +7,8 @@ paid it on its critical path, model after model (``int_body_signatures`` took 5.
 1.3 s was hashing), while a core stood idle for much of the run. Worker processes warm up the
 extractor and MinHash as they start, before they take a task (``rnw.parallel``), and the enrichers
 in a task of their own when the first enrichment model starts; a dbt build imports the models'
-modules on a thread while dbt starts (``rnw.build``). Results are the same either way.
+modules on a thread while dbt starts (``rnw.build``), and a build without workers (a steady one, by
+default) loads all of the above there too. Results are the same either way.
 
 Imports on two threads of one process can fail: Python does not wait for a package that another
 thread is still initialising before it looks for a submodule (``six.moves`` while ``six`` loads),
@@ -81,6 +82,17 @@ def _sample_article() -> dict[str, list]:
         "credits_json": [None],
         "sections_json": [None],
     }
+
+
+def warm_dbt_process() -> None:
+    """What a build whose models run in the dbt process (a steady build, by default) does on the
+    thread that imports their modules while dbt starts: the models' modules, then extraction,
+    MinHash and the enrichers, which a pool's workers load as they start and which, loaded on first
+    use, sat on a nightly's critical path (its dbt build 26.3 s against 23.8, medians of 7 at 100k
+    pages; bench/RESULTS.md, thirty-fifth session)."""
+    import_model_modules()
+    warm_articles()
+    warm_enrichers()
 
 
 def warm_articles() -> None:

@@ -206,13 +206,14 @@ def test_a_session_attaches_once_for_many_sources_and_leaves_no_log(
     assert rows(store, "SELECT count(*), count(DISTINCT source_id) FROM page_sightings") == [(6, 5)]
 
 
-@pytest.mark.parametrize(("steady_workers", "started"), [(None, 1), ("1", 0)])
+@pytest.mark.parametrize(("steady_workers", "started"), [("0", 1), (None, 0)])
 def test_ingest_starts_the_pool_ahead_of_a_build_that_uses_it(
     store: RawStore, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None, started: int
 ) -> None:
-    """Ingest starts the workers from parallel_min_rows files, so they are warm when the build's
-    first model needs them; when a steady build sizes its pool apart (here 1: in the dbt process),
-    only from bulk_build_pages files (a bulk build follows)."""
+    """When a steady build runs on the bulk build's pool (steady_build_workers 0), ingest starts the
+    workers from parallel_min_rows files, so they are warm when the build's first model needs them;
+    when it sizes its pool apart (by default 1: in the dbt process), only from bulk_build_pages
+    files (a bulk build follows)."""
     import rnw.ingest
 
     pages = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))[:5]

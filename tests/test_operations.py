@@ -130,16 +130,17 @@ def test_incremental_build_equals_full_refresh(
     assert _built_reference(home) > 0, "a full refresh builds them"
 
 
-@pytest.mark.parametrize("steady_workers", [None, "1"])
+@pytest.mark.parametrize("steady_workers", ["0", None])
 def test_the_worker_pool_stops_once_its_last_model_has_run(
     examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None
 ) -> None:
     """Idle workers hold the extractors' and enrichers' data: a build stops them when the last
     model that declares it uses them (config meta ``worker_pool``) has finished, and the models
     and tests after it run without; they load the enrichers' data only once the enrichment models
-    start, not while the articles are deduplicated (a 100k nightly's peak). With
-    ``steady_build_workers`` 1 a steady build (a nightly) runs its models in the dbt process: on
-    the pool, a 100k archive's nightly was its memory peak."""
+    start, not while the articles are deduplicated (a 100k nightly's peak). By default
+    (``steady_build_workers`` 1) a steady build (a nightly) runs its models in the dbt process,
+    which loads what they need while dbt starts: on the pool, a 100k archive's nightly was its
+    memory peak. With 0 it runs on the bulk build's pool."""
     from rnw import build, parallel
     from tests.test_parallel import ENRICHERS, _loaded
 
@@ -152,6 +153,9 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     if steady_workers:
         monkeypatch.setenv("RNW_STEADY_BUILD_WORKERS", steady_workers)
     monkeypatch.setattr(parallel, "_pool", None)  # a pool of this build's own
+    warmed: list[bool] = []
+    warm = build.warm_dbt_process
+    monkeypatch.setattr(build, "warm_dbt_process", lambda: warmed.append(True) or warm())
     stops: list[tuple[datetime, bool]] = []
     stop = build.stop_pool
 
@@ -178,11 +182,13 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     assert result.exit_code == 0, result.output
     [(stopped_at, was_running)] = stops
     assert parallel._pool is None
-    if steady_workers:
+    if steady_workers is None:
         assert not was_running, "a steady build's models ran in the dbt process"
+        assert warmed == [True], "which loaded what they need while dbt started"
         assert os.environ["RNW_WORKERS"] == "2", "as it was before the build"
         return
     assert was_running, "the build's models ran on the pool"
+    assert warmed == [], "the workers load what the models need"
     assert len(loaded_at_dedup) == 2
     assert not set(ENRICHERS) & {m for modules in loaded_at_dedup for m in modules}, loaded_at_dedup
     manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
