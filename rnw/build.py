@@ -95,6 +95,29 @@ class BuildSummary:
     workers: int | None = None
     """The worker pool's size for the models (``WORKERS_VARIABLE``; None: every core):
     ``steady_build_workers`` in a steady build unless it is 0, else ``workers``."""
+    bulk: bool = False
+    """Whether it was a bulk build (``is_bulk``: from nothing, a full refresh, a large backfill)."""
+
+    def how_it_ran(self) -> str:
+        """One line of the run summary: how the build chose to run, which otherwise only the code
+        tells (a backfill that turned into a bulk build is leaner and runs one node at a time)."""
+        plural = "s" if self.invocations != 1 else ""
+        parts = [f"{'bulk' if self.bulk else 'steady'} build in {self.invocations} dbt invocation{plural}"]
+        if self.threads:
+            parts.append(f"{self.threads} dbt thread{'s' if self.threads != 1 else ''}")
+        if self.memory_limits:
+            parts.append(f"DuckDB capped at {', '.join(self.memory_limits)}")
+        if self.empties_cache_between_parts:
+            parts.append("its cache emptied between parts")
+        if self.output_write_memory_limit:
+            parts.append(f"enrichment output written under {self.output_write_memory_limit}")
+        if self.workers == 1:
+            parts.append("models in the dbt process")
+        elif self.workers:
+            parts.append(f"models on {self.workers} worker processes")
+        else:
+            parts.append("models on one worker process per core")
+        return "; ".join(parts)
 
 
 @contextmanager
@@ -266,6 +289,7 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     summary.empties_cache_between_parts = alone
     summary.output_write_memory_limit = output_write_cap
     summary.workers = workers
+    summary.bulk = bulk
     if refresh:
         summary.warnings.insert(
             0, f"build.duckdb had an older layout: rebuilt in full (layout {BUILD_LAYOUT})"

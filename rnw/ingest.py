@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from rnw.parallel import ordered_map, start_pool
-from rnw.rawstore import AppendResult, RawPage, RawStore, Reject, sha256_hex
+from rnw.rawstore import APPEND_BYTES, AppendResult, RawPage, RawStore, Reject, sha256_hex
 from rnw.settings import Settings
 from rnw.warc import is_warc, read_warc
 from scrapers.encoding import DecodeError, decode_bytes
@@ -144,8 +144,8 @@ def ingest_sources(
     batch_size: int = 200,
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Stage every file under each source's paths, writing in batches so a kill loses at most one
-    batch.
+    """Stage every file under each source's paths, writing in batches (of ``batch_size`` files, or
+    fewer holding ``APPEND_BYTES`` of raw bytes) so a kill loses at most one batch.
 
     The sources share one stream of files and one batcher: a nightly's 50 file sources with 20 new
     pages each make 5 appends of 200 pages, not 50 of 20 (each append is a transaction with its own
@@ -171,11 +171,16 @@ def ingest_sources(
             for record in read_warc(path, source_id, run_id, now, MAX_PAGE_BYTES)
         ),
     )
+    held = 0  # the batch's raw bytes: a folder of large files must not gather 200 of them in memory
     for item in items:
-        (pages if isinstance(item, RawPage) else rejects).append(item)
-        if len(pages) + len(rejects) >= batch_size:
+        if isinstance(item, RawPage):
+            pages.append(item)
+            held += len(item.raw_bytes)
+        else:
+            rejects.append(item)
+        if len(pages) + len(rejects) >= batch_size or held >= APPEND_BYTES:
             total += store.append(pages, rejects)
-            pages, rejects = [], []
+            pages, rejects, held = [], [], 0
         if progress:
             progress(1)
     if pages or rejects:

@@ -210,10 +210,13 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, chunk: int = 
     """``function`` over ``items`` in order (ingest decodes files this way).
 
     The first ``parallel_min_rows`` items run in-process, timed; the rest go to the worker pool in
-    chunks only when an item took at least ``parallel_min_item_ms``. Below that, sending each result
-    back costs this process more than the worker saves it: decoding a page takes 0.1-0.8 ms, and
-    receiving the page with its bytes and text about 0.6 ms, so 20,000 pages ingested in 24.6 s
-    in-process against 27.6 s on the pool, and a nightly's 1,000 in 2.0 s against 4.7 s.
+    chunks when an item took at least ``parallel_min_item_ms``, or from the moment the pool runs.
+    Below that, starting workers and sending each result back costs this process more than they
+    save it: decoding a page takes 0.1-0.8 ms, and receiving the page with its bytes and text about
+    0.6 ms, so a nightly's 1,000 pages took 2.0 s in-process against 4.7 s on a pool it started.
+    A pool already running is another matter: ingest starts it ahead of a bulk build
+    (``start_pool``), and decoding a 100k first load's pages on it took 194 s against 247 s
+    in-process (bench/RESULTS.md, thirty-fifth session).
     """
     settings = Settings()
     source = iter(items)
@@ -223,9 +226,16 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, chunk: int = 
     item_ms = (time.perf_counter() - started) * 1000 / max(1, len(head))
     yield from done
     workers = worker_count(settings)
-    if len(head) < settings.parallel_min_rows or workers == 1 or item_ms < settings.parallel_min_item_ms:
+    if len(head) < settings.parallel_min_rows or workers == 1:
         yield from map(function, source)
         return
+    if item_ms < settings.parallel_min_item_ms:
+        for item in source:
+            yield function(item)
+            if _pool is not None:  # started by the caller meanwhile: the rest goes to it
+                break
+        else:
+            return
     chunks = _chunked(source, chunk)
     for results in _ordered(_shared_pool(workers), partial(_apply, function), chunks, in_flight=2 * workers):
         yield from results

@@ -51,9 +51,9 @@ class Settings(BaseSettings):
     # the default, its models run in the dbt process, which loads the extractor and the enrichers
     # while dbt starts (rnw.warmup.warm_dbt_process). The workers hold their own copies of them:
     # a 100k archive's nightly of 1,000 pages peaked at 835-847 MiB on two workers, above its first
-    # load, and at 623-673 MiB in the dbt process, where its dbt build took 23.8 s (median of 7)
-    # once the dbt process loaded them while dbt started, 26.3 s before, and about 1 s more than on
-    # the pool in the same hour (bench/RESULTS.md, twenty-seventh and thirty-fifth sessions).
+    # load, and at 623-673 MiB in the dbt process, in about the same time (23.7 s against 24.2,
+    # medians of 5, alternating); loading them while dbt starts then took the nightly's dbt build
+    # from 26.3 to 23.8 s (medians of 7; bench/RESULTS.md, twenty-seventh and thirty-fifth sessions).
     steady_build_workers: int = 1
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long

@@ -164,6 +164,7 @@ class RunSummary:
         lines += [f"| time | {s.stage} (s) | {s.seconds:.1f} |" for s in self.stages]
         lines.append("")
         if dbt is not None:
+            lines.append(f"- dbt ran as a {dbt.how_it_ran()}")
             lines += [f"- dbt failure: {f.splitlines()[0]}" for f in dbt.failures]
             lines += [f"- dbt warning: {w}" for w in dbt.warnings]
         if self.error:

@@ -56,7 +56,7 @@ def main():
         seen.append([
             summary.success, summary.allocator, summary.threads, summary.duckdb_threads, summary.invocations,
             summary.memory_limits, summary.empties_cache_between_parts, summary.output_write_memory_limit,
-            summary.workers,
+            summary.workers, summary.how_it_ran(),
             os.environ.get("RNW_DUCKDB_MEMORY_LIMIT"),
             os.environ.get("RNW_DUCKDB_THREADS"), os.environ.get("RNW_DUCKDB_EMPTY_CACHE_BETWEEN_PARTS"),
             os.environ.get("RNW_DUCKDB_OUTPUT_WRITE_CAP"),
@@ -120,10 +120,65 @@ def test_a_build_from_nothing_and_a_large_increment_are_bulk_a_small_one_is_not(
     # runs one node at a time, so its models empty DuckDB's cache between parts and its enrichment
     # models' output is written under the output cap; a steady one runs its models on a pool of
     # steady_build_workers (here 1: in the dbt process).
+    # The run summary says so in one line.
+    said_bulk = (
+        f"bulk build in 2 dbt invocations; 1 dbt thread; DuckDB capped at {bulk}, {bulk}; its cache"
+        f" emptied between parts; enrichment output written under {output}; models on one worker process"
+        " per core"
+    )
+    said_steady = f"steady build in 1 dbt invocation; DuckDB capped at {steady}; models in the dbt process"
     assert builds == [
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, output, None, steady, None, None, None, 2],
-        [True, ALLOCATOR_STEADY, None, 1, 1, [steady], False, None, 1, steady, None, None, None, 3],
-        [True, ALLOCATOR_BULK, 1, 1, 2, [bulk, bulk], True, output, None, steady, None, None, None, 5],
+        [
+            True,
+            ALLOCATOR_BULK,
+            1,
+            1,
+            2,
+            [bulk, bulk],
+            True,
+            output,
+            None,
+            said_bulk,
+            steady,
+            None,
+            None,
+            None,
+            2,
+        ],
+        [
+            True,
+            ALLOCATOR_STEADY,
+            None,
+            1,
+            1,
+            [steady],
+            False,
+            None,
+            1,
+            said_steady,
+            steady,
+            None,
+            None,
+            None,
+            3,
+        ],
+        [
+            True,
+            ALLOCATOR_BULK,
+            1,
+            1,
+            2,
+            [bulk, bulk],
+            True,
+            output,
+            None,
+            said_bulk,
+            steady,
+            None,
+            None,
+            None,
+            5,
+        ],
     ]
 
 

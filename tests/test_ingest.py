@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from rnw.ingest import MAX_PAGE_BYTES, IngestError, ingest_paths, ingest_sources, iter_files
-from rnw.rawstore import RawStore
+from rnw.rawstore import APPEND_BYTES, RawStore
 
 
 @pytest.fixture
@@ -62,18 +62,28 @@ def test_sources_share_batches_and_each_page_keeps_its_source(
 
 
 def test_a_batch_of_large_pages_is_stored_in_transactions_that_fit_the_cap(
-    store: RawStore, tmp_path: Path, sample_text: str
+    store: RawStore, tmp_path: Path, sample_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """200 pages of 250 KB (a batch of ingest, 100 MB with their text) ran one insert out of
-    DuckDB's 160 MB cap; written in parts of APPEND_BYTES they all go in, once."""
+    DuckDB's 160 MB cap; written in parts of APPEND_BYTES they all go in, once, and ingest does
+    not gather more than about APPEND_BYTES of them before it writes."""
     folder = tmp_path / "large"
     folder.mkdir()
     body = sample_text[:4000]
     for i in range(200):
         page = f"<html><body><h1>第{i}篇</h1><p>{body}</p></body></html>"
         (folder / f"{i:03d}.html").write_text(page * (250_000 // len(page.encode())), encoding="utf-8")
+    batches: list[int] = []
+    append = store.append
+
+    def recorded(pages=(), rejects=()):
+        batches.append(sum(len(p.raw_bytes) for p in pages))
+        return append(pages, rejects)
+
+    monkeypatch.setattr(store, "append", recorded)
     report = ingest_paths(store, [folder], source_id="s", run_id="r1")
     assert (report.result.pages_new, report.result.rejects_new) == (200, 0)
+    assert len(batches) > 1 and max(batches) < APPEND_BYTES + 260_000
     assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 240000 FROM pages") == [(200, True)]
     again = ingest_paths(store, [folder], source_id="s", run_id="r2")
     assert (again.result.pages_new, again.result.pages_seen) == (0, 200)
