@@ -198,7 +198,7 @@ def in_rowid_ranges(
 
 
 # DuckDB's memory cap for the moment of emptying its cache: every block not in use is evicted.
-_EMPTYING_CAP = "1MB"
+EMPTYING_CAP = "1MB"
 
 
 def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
@@ -221,7 +221,7 @@ def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
     try:
         # DuckDB cannot evict blocks in use: it raises, yet keeps the lower cap (DuckDB 1.5.6).
         with contextlib.suppress(duckdb.OutOfMemoryException):
-            set_memory_cap(session, _EMPTYING_CAP)
+            set_memory_cap(session, EMPTYING_CAP)
     finally:
         set_memory_cap(session, cap)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from rnw.ingest import MAX_PAGE_BYTES, IngestError, ingest_paths, ingest_sources, iter_files
-from rnw.rawstore import APPEND_BYTES, RawStore
+from rnw.rawstore import APPEND_BYTES, RawPage, RawStore, sha256_hex
 
 
 @pytest.fixture
@@ -22,6 +23,36 @@ def rows(store: RawStore, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def text_pages(texts: list[str], source_id: str, run_id: str) -> list[RawPage]:
+    """Plain-text pages as ingest stores a file of each text (page_id hashed on its bytes)."""
+    now = datetime.now(UTC)
+    return [
+        RawPage(
+            sha256_hex(t.encode()),
+            source_id,
+            f"file:///{i}.txt",
+            now,
+            None,
+            None,
+            "text/plain",
+            None,
+            "utf-8",
+            t.encode(),
+            t,
+            run_id,
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def write_pages(folder: Path, body: str, count: int, size: int) -> None:
+    """``count`` HTML files of about ``size`` bytes each, distinct."""
+    folder.mkdir()
+    for i in range(count):
+        page = f"<html><body><h1>第{i}篇</h1><p>{body}</p></body></html>"
+        (folder / f"{i:03d}.html").write_text(page * (size // len(page.encode())), encoding="utf-8")
 
 
 def test_same_bytes_add_no_row_but_every_place_is_kept(
@@ -68,11 +99,7 @@ def test_a_batch_of_large_pages_is_stored_in_transactions_that_fit_the_cap(
     DuckDB's 160 MB cap; written in parts of APPEND_BYTES they all go in, once, and ingest does
     not gather more than about APPEND_BYTES of them before it writes."""
     folder = tmp_path / "large"
-    folder.mkdir()
-    body = sample_text[:4000]
-    for i in range(200):
-        page = f"<html><body><h1>第{i}篇</h1><p>{body}</p></body></html>"
-        (folder / f"{i:03d}.html").write_text(page * (250_000 // len(page.encode())), encoding="utf-8")
+    write_pages(folder, sample_text[:4000], 200, 250_000)
     batches: list[int] = []
     append = store.append
 
@@ -87,6 +114,44 @@ def test_a_batch_of_large_pages_is_stored_in_transactions_that_fit_the_cap(
     assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 240000 FROM pages") == [(200, True)]
     again = ingest_paths(store, [folder], source_id="s", run_id="r2")
     assert (again.result.pages_new, again.result.pages_seen) == (0, 200)
+
+
+def test_pages_over_a_duckdb_block_are_stored_past_what_160_mb_held(
+    store: RawStore, tmp_path: Path, sample_text: str
+) -> None:
+    """DuckDB pins every string over 256 KB of the raw table's last row group while it appends: 200
+    pages of 400 KB (with their text, 160 MB) ran the raw store's commits out of a 160 MB cap, as 24
+    copies of the real corpus did; the raw store has a cap of its own."""
+    folder = tmp_path / "over_a_block"
+    write_pages(folder, sample_text[:4000], 200, 400_000)
+    report = ingest_paths(store, [folder], source_id="s", run_id="r1")
+    assert (report.result.pages_new, report.result.rejects_new) == (200, 0)
+    assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 390000 FROM pages") == [(200, True)]
+
+
+def test_the_raw_store_empties_duckdbs_cache_past_its_threshold_and_keeps_its_cap(
+    store: RawStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw store's cap leaves room for pinned large strings, not for caching what it wrote:
+    past CACHED_BYTES in use, a commit empties the cache and sets the cap back."""
+    import rnw.rawstore
+
+    monkeypatch.setattr(rnw.rawstore, "CACHED_BYTES", 4 * 1024 * 1024)
+    # 300 pages of 48 KB, 29 MB with their text
+    pages = text_pages([f"第{i}号公告。" * 2000 for i in range(300)], "s", "r")
+    with store.session():
+        for start in range(0, len(pages), 100):
+            store.append(pages[start : start + 100])
+        with store._connect() as con:
+            used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
+            cap = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert used < 16 * 1024 * 1024, used
+    assert (
+        cap
+        == duckdb.connect(config={"memory_limit": store.memory_limit})
+        .execute("SELECT current_setting('memory_limit')")
+        .fetchone()[0]
+    )
 
 
 def test_a_gbk_page_at_the_size_limit_is_stored_and_one_byte_more_is_quarantined(

@@ -359,32 +359,16 @@ def test_a_publish_appends_more_new_pages_than_one_key_list_holds(
     warehouse's staging table in parts (rnw.incremental.pending_parts): every page once, its bytes
     measured."""
     from rnw.publish import publish
-    from rnw.rawstore import RawPage, RawStore, sha256_hex
+    from rnw.rawstore import RawStore
     from rnw.settings import Settings
+    from tests.test_ingest import text_pages
 
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
     settings = Settings(home=home)
     before = mart_checksums(home / "warehouse.duckdb", ("staging",))["staging.stg_raw__pages"][0]
-    now = datetime.now(UTC)
     texts = [f"第{i}号公告。" * 200 for i in range(2_100)]  # about 5 KB of bytes each
-    pages = [
-        RawPage(
-            sha256_hex(t.encode()),
-            "backfill",
-            f"file:///{i}.txt",
-            now,
-            None,
-            None,
-            "text/plain",
-            None,
-            "utf-8",
-            t.encode(),
-            t,
-            "test",
-        )
-        for i, t in enumerate(texts)
-    ]
+    pages = text_pages(texts, "backfill", "test")
     store = RawStore(settings.raw_db)
     for start in range(0, len(pages), 500):  # in batches, as ingest appends
         store.append(pages[start : start + 500])
