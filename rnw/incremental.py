@@ -198,7 +198,7 @@ def in_rowid_ranges(
 
 
 # DuckDB's memory cap for the moment of emptying its cache: every block not in use is evicted.
-EMPTYING_CAP = "1MB"
+_EMPTYING_CAP = "1MB"
 
 
 def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
@@ -213,15 +213,20 @@ def empty_cache_when_alone(session: duckdb.DuckDBPyConnection) -> None:
     lowering the cap evicts every block not in use (one that holds data in no file goes to the
     temporary directory), and the cap is set back at once, to the string the profile set.
     """
-    import duckdb
-
     cap = os.environ.get(MEMORY_LIMIT_VARIABLE)
     if os.environ.get(EMPTY_CACHE_VARIABLE) != "1" or not cap:
         return
+    empty_cache(session, cap)
+
+
+def empty_cache(session: duckdb.DuckDBPyConnection, cap: str) -> None:
+    """Evict every block of DuckDB's cache not in use, then set the cap back to ``cap``."""
+    import duckdb
+
     try:
         # DuckDB cannot evict blocks in use: it raises, yet keeps the lower cap (DuckDB 1.5.6).
         with contextlib.suppress(duckdb.OutOfMemoryException):
-            set_memory_cap(session, EMPTYING_CAP)
+            set_memory_cap(session, _EMPTYING_CAP)
     finally:
         set_memory_cap(session, cap)
 

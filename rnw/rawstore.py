@@ -11,7 +11,6 @@ which is operational metadata, not content.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import threading
@@ -25,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from rnw.dbfiles import discard_unfinished
-from rnw.incremental import EMPTYING_CAP, set_memory_cap
+from rnw.incremental import empty_cache
 
 RAW_ROW_GROUP_SIZE = 2048
 # Pages (raw bytes and decoded text) written per transaction. DuckDB holds an insert's rows several
@@ -34,7 +33,8 @@ RAW_ROW_GROUP_SIZE = 2048
 # KB passed, and so did one page of 15 MB where one of 19 MB did not (bench/RESULTS.md, thirty-fifth
 # session).
 APPEND_BYTES = 32 * 1024 * 1024
-# DuckDB's memory in use above which the raw store empties its cache after a commit (_empty_cache).
+# DuckDB's memory in use above which the raw store empties its cache after a commit
+# (_empty_cache_past_threshold).
 CACHED_BYTES = 128 * 1024 * 1024
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -273,7 +273,7 @@ class RawStore:
                 if rejects and number == 0:
                     rejects_new = _insert_rejects(con, rejects)
                 con.commit()
-                _empty_cache(con, self.memory_limit)
+                _empty_cache_past_threshold(con, self.memory_limit)
         return AppendResult(pages_new=pages_new, pages_seen=len(pages) - pages_new, rejects_new=rejects_new)
 
     def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
@@ -370,20 +370,15 @@ def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: Sequence[Reject]) -
     return con.execute("INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows").fetchone()[0]
 
 
-def _empty_cache(con: duckdb.DuckDBPyConnection, cap: str) -> None:
+def _empty_cache_past_threshold(con: duckdb.DuckDBPyConnection, cap: str) -> None:
     """Evict the blocks DuckDB keeps cached once they pass ``CACHED_BYTES``: the raw store never
     reads them again.
 
     The store's cap (``raw_duckdb_memory_limit``) leaves room for the large strings DuckDB must
     hold pinned; cached, the blocks a 100k-page ingest wrote filled it (ru_maxrss 811 MiB against
     564 under 160 MB). Lowering the cap evicts every block not in use; it is set back at once
-    (``rnw.incremental.set_memory_cap``). Emptied after every commit, the cache cost that ingest
+    (``rnw.incremental.empty_cache``). Emptied after every commit, the cache cost that ingest
     204 s against 149 (the index and the blocks not yet checkpointed went out and came back)."""
     used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
-    if used < CACHED_BYTES:
-        return
-    try:
-        with contextlib.suppress(duckdb.OutOfMemoryException):  # pinned blocks stay; DuckDB raises
-            set_memory_cap(con, EMPTYING_CAP)
-    finally:
-        set_memory_cap(con, cap)
+    if used >= CACHED_BYTES:
+        empty_cache(con, cap)
