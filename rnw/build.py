@@ -256,7 +256,10 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
         invocations = [args + selection for selection in bulk_stages(manifest, skipped)]
         memory_limits = [settings.bulk_duckdb_memory_limit] * len(invocations)
     else:
-        invocations = [args + (["--exclude", *skipped] if skipped else [])]
+        # Excluded eagerly (dbt's default), a node takes every test reading it along, so the
+        # tests joining an article mart to dim_regions or dim_topics never ran in a nightly and
+        # that mart's articles stayed unverified, to be checked again by every later nightly.
+        invocations = [args + (["--exclude", *skipped, "--indirect-selection", "empty"] if skipped else [])]
         memory_limits = [settings.duckdb_memory_limit]
     duckdb_threads = settings.duckdb_threads or None
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None

@@ -117,6 +117,12 @@ def test_incremental_build_equals_full_refresh(
         "reads new articles only"
     )
     assert _built_reference(home) == 0, "unchanged seeds and what is built from them alone are skipped"
+    assert _tests_skipped_with_a_read_node(home) == set(), "a test also reading a built model runs"
+    with duckdb.connect(str(home / "build_marts.duckdb"), read_only=True) as con:
+        unverified = con.sql(
+            "SELECT model, count(*) FROM ledger.article_inputs WHERE NOT verified GROUP BY 1"
+        )
+        assert unverified.fetchall() == [], "a passing nightly verifies the articles it added"
     with duckdb.connect(str(home / "build.duckdb"), read_only=True) as con:
         leftovers = con.sql("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, '__dbt_tmp')")
         assert leftovers.fetchall() == [], "incremental Python models must not leave tables behind"
@@ -385,6 +391,21 @@ def _built_reference(home: Path) -> int:
     results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     reference = ("seed.", "model.rnw.dim_dates", "model.rnw.dim_regions", "test.rnw.unique_dim_regions_")
     return sum(r["unique_id"].startswith(reference) for r in results)
+
+
+def _tests_skipped_with_a_read_node(home: Path) -> set[str]:
+    """The tests the last build left out although it ran a node they read."""
+    target = home / "dbt_target"
+    ran = {
+        r["unique_id"]
+        for r in json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    }
+    nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    return {
+        unique_id
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "test" and unique_id not in ran and ran & set(node["depends_on"]["nodes"])
+    }
 
 
 def _article_ids(warehouse: Path) -> set[str]:
