@@ -401,7 +401,7 @@ def _sampled(stage: str, pages: int, work: Path, samples: list[Sample]) -> tuple
     return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss
 
 
-def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
+def run_size(pages: int, work: Path, measure_full_rebuild: bool, seed_dirs: tuple[Path, ...]) -> dict:
     """One size, each stage in a process of its own as in production: the first load, the nightly
     (a scheduled run is a new process), and the full rebuild when asked. Peak memory is sampled over
     each stage's whole process tree (extraction and enrichment run on a worker pool)."""
@@ -409,7 +409,7 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool) -> dict:
 
     # Made here, outside the measured process tree: the generator's heap is the harness's.
     corpus = work / f"corpus-{pages}"
-    made, made_s = _timed(generate, corpus, pages)
+    made, made_s = _timed(generate, corpus, pages, seed_dirs=seed_dirs)
     gauge_pages = _decoded([corpus / e.path for e in read_manifest(corpus)[:BASELINE_SAMPLE]])
     gauge = {"before_first_load": _speed_gauge(gauge_pages)}
     samples: list[Sample] = []
@@ -478,6 +478,9 @@ def main() -> int:
         action="store_false",
         help="compare the nightly run with the first build instead of running --full-refresh",
     )
+    from bench.make_corpus import add_seeds_argument
+
+    add_seeds_argument(parser)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     stages = {"first_load": first_load, "nightly": nightly_run, "full_rebuild": full_rebuild}
@@ -493,7 +496,7 @@ def main() -> int:
         logging.disable(logging.WARNING)
         print(json.dumps(stages[stage](getattr(args, stage), args.work)))
         return 0
-    results = [run_size(n, args.work, args.measure_full_rebuild) for n in args.pages]
+    results = [run_size(n, args.work, args.measure_full_rebuild, tuple(args.seeds)) for n in args.pages]
     for r in results:
         first, nightly, base = r["first_load"], r["nightly"], r["extraction_baseline"]
         print(

@@ -4,11 +4,25 @@ warehouse's near-duplicate folding, and the planted near-duplicates are near-dup
 from __future__ import annotations
 
 import itertools
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bench.make_corpus import Generator, Plan, load_seeds, make_sources
+from bench.make_corpus import (
+    _SENTENCE,
+    SEED_DIRS,
+    Generator,
+    Plan,
+    _sentences,
+    generate,
+    load_seeds,
+    make_sources,
+    read_manifest,
+)
 from rnw.neardup import DEFAULT_THRESHOLD, jaccard, shingles
 from scrapers.extraction import extract_html
 
@@ -44,3 +58,34 @@ def test_a_planted_near_duplicate_folds(generator: Generator) -> None:
     original = shingles(_body(generator.page(plan)))
     copy = shingles(_body(generator.page(plan, copy=4243)))
     assert jaccard(original, copy) >= DEFAULT_THRESHOLD
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.text(alphabet="ab .!?。！？\n\t", max_size=60))
+def test_sentences_are_those_of_the_lazy_pattern(text: str) -> None:
+    """``_sentences`` only stops the lazy pattern's search at the last sentence end; ends at '.'
+    before the cut, spaces and the text's end all keep their meaning."""
+    assert _sentences(text) == _SENTENCE.findall(text)
+
+
+def test_a_long_text_node_without_an_end_keeps_its_sentences() -> None:
+    """A real page's 174,219-character text node without a sentence end in its tail took the lazy
+    pattern's findall 342 s (a search from every position of the tail)."""
+    text = "第一句。第二句! " + "无句末" * 60_000
+    assert _sentences(text) == ["第一句。", "第二句!"]
+
+
+def test_a_corpus_rewrites_the_seed_pages_it_is_given(tmp_path: Path) -> None:
+    """``seed_dirs`` (``--seeds``) picks the real pages a corpus is made of, as a full-size variant
+    of the bench needs; a corpus of other seeds is made anew, not reused."""
+    pages = tmp_path / "seeds"
+    pages.mkdir()
+    chosen = [seed.name for seed in load_seeds()[:2]]
+    for folder in SEED_DIRS:
+        for name in chosen:
+            if (folder / f"{name}.html").exists():
+                shutil.copy(folder / f"{name}.html", pages)
+    made = generate(tmp_path / "corpus", 20, seed_dirs=(pages,))
+    assert made["seed_pages"] == chosen
+    assert {entry.seed for entry in read_manifest(tmp_path / "corpus")} == set(chosen)
+    assert "reused" not in generate(tmp_path / "corpus", 20)

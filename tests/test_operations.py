@@ -387,6 +387,40 @@ def test_a_publish_appends_more_new_pages_than_one_key_list_holds(
     assert (count, size, total) == (len(texts), sum(len(t.encode()) for t in texts), before + len(texts))
 
 
+def test_a_staging_rebuild_reads_pages_over_a_duckdb_block_in_parts(
+    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measuring a page's bytes reads them, and DuckDB holds each scanned value over its 256 KB block
+    until the statement ends: remade in one statement, the staging table of 120 pages of 400 KB ran
+    a 32 MB cap out of memory (as a 10k-page first load of full-size pages ran out of 160 MB). In
+    statements of a few pages each (PAGES_PER_READ, by the raw store's rowid) it passes, every page
+    once with its size."""
+    import rnw.publish
+    from rnw.publish import publish
+    from rnw.rawstore import RawStore
+    from rnw.settings import Settings
+    from tests.test_ingest import text_pages
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    settings = Settings(home=home, duckdb_memory_limit="32MB")
+    texts = [f"第{i}号公告。" * 20_000 for i in range(120)]  # 400 KB of bytes each
+    pages = text_pages(texts, "large", "test")
+    store = RawStore(settings.raw_db)
+    for start in range(0, len(pages), 20):
+        store.append(pages[start : start + 20])
+    monkeypatch.setattr(rnw.publish, "PAGES_PER_READ", 10)
+    publish(settings, rebuild_staging=True)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        count, size = con.execute(
+            "SELECT count(DISTINCT page_id), sum(byte_size) FROM staging.stg_raw__pages WHERE source_id = 'large'"
+        ).fetchone()
+        total = con.execute("SELECT count(*) FROM staging.stg_raw__pages").fetchone()[0]
+    with duckdb.connect(str(settings.raw_db), read_only=True) as con:
+        stored = con.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert (count, size, total) == (len(texts), sum(len(t.encode()) for t in texts), stored)
+
+
 def _built_reference(home: Path) -> int:
     results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     reference = ("seed.", "model.rnw.dim_dates", "model.rnw.dim_regions", "test.rnw.unique_dim_regions_")
