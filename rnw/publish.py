@@ -171,12 +171,7 @@ def _raw_rowid_parts(
     on average, about one in eight over 256 KB) ran out of 160 MB, and of 512 MB, in one statement;
     in parts of 1,000 pages it passed under 160 MB (1.2 s, ru_maxrss 560 MiB)."""
     view = f"build.{qualified}"
-    has_rowid = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE database_name = 'build' AND schema_name = ? "
-        "AND table_name = ? AND column_name = 'raw_rowid'",
-        [STAGING_SCHEMA, qualified.split(".")[-1].strip('"')],
-    ).fetchone()[0]
-    if not has_rowid:
+    if "raw_rowid" not in con.sql(f"FROM {view}").columns:
         return [con.sql(f"SELECT {columns} FROM {view}")]
     last = con.execute(f"SELECT max(raw_rowid) FROM {view}").fetchone()[0]
     return [
