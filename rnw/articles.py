@@ -11,19 +11,24 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from rnw.incremental import in_rowid_ranges
 from scrapers.article import ExtractedArticle
 from scrapers.textdump import split_text_dump
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
 TEXTDUMP_VERSION = "textdump-1"
-# Raw pages one query reads for extraction (``int_pages_extracted``, by ranges of the raw store's
-# rowid): a DuckDB scan of long text holds native memory until the query ends
+# Raw pages one query reads for extraction (``int_pages_extracted``, by ranges of page_seq): a
+# DuckDB scan of long text holds native memory until the query ends
 # (``rnw.incremental.batches_in_rowid_ranges``). Reading the HTML of 100k bench pages (23 KB each)
 # under a 96 MB cap took a process to 703 MiB in one query, 400 at 10k; in queries of 5,000 pages
 # to 320 and 285, of 1,000 to 195 and 190 (bench/RESULTS.md, twenty-sixth session).
@@ -101,6 +106,26 @@ def _article_row(position: int, article: ExtractedArticle) -> dict:
         "links": list(article.links),
         "sections_json": json.dumps([asdict(s) for s in article.sections], ensure_ascii=False),
     }
+
+
+def pages_with_text(
+    session: duckdb.DuckDBPyConnection,
+    pages: duckdb.DuckDBPyRelation,
+    parts: duckdb.DuckDBPyRelation,
+    pages_per_read: int,
+    batch_rows: int,
+) -> Iterator[pa.RecordBatch]:
+    """``pages`` (page_id, content_type, uri, page_seq) with each page's text joined from its
+    ``parts`` (page_seq, part, text_part): batches of ``batch_rows`` pages with the columns
+    ``extract_pages`` reads, ``pages_per_read`` pages per query.
+
+    Each query reads one range of page_seq, which DuckDB applies inside the scan of both tables
+    (the range on the pages carries over the join to the parts, and through their grouping), so
+    a nightly's few pages read only their own parts."""
+    texts = parts.aggregate("page_seq, string_agg(text_part, '' ORDER BY part) AS page_text", "page_seq")
+    for part in in_rowid_ranges(session, pages, "page_seq", pages_per_read):
+        joined = part.join(texts, "page_seq").project("page_id, page_text, content_type, uri")
+        yield from joined.to_arrow_reader(batch_rows)
 
 
 def extract_pages(batches: Iterable[pa.RecordBatch]) -> pa.Table:

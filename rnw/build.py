@@ -143,6 +143,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     settings.export_env()
     with build_lock(settings.home_dir) as lock:
         _discard_unfinished_build_files(settings)
+        _upgrade_raw_store(settings.raw_db)
         bulk = command in {"build", "run"} and is_bulk(settings, extra)
         if bulk:
             if "--threads" not in extra:
@@ -150,6 +151,14 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
             if env.bulk_builds_need_own_process():
                 return _run_in_bulk_process(settings, command, extra, lock)
         return _run_here(settings, command, extra, bulk=bulk)
+
+
+def _upgrade_raw_store(path: Path) -> None:
+    """Bring a raw store written by an older version to the layout the staging models read (see
+    ``rnw.rawstore``), or make an empty one: a build may run before any ingest of this version."""
+    from rnw.rawstore import RawStore
+
+    RawStore(path)
 
 
 def _discard_unfinished_build_files(settings: Settings) -> None:

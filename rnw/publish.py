@@ -21,7 +21,6 @@ from pathlib import Path
 
 import duckdb
 
-from rnw.articles import PAGES_PER_READ
 from rnw.incremental import pending_parts
 from rnw.settings import Settings
 
@@ -30,11 +29,13 @@ STAGING_SCHEMA = "staging"
 # each was made from), not for analysts.
 LEDGER_SCHEMA = "ledger"
 STAGING_DEFINITIONS = "staging_definitions"
-# Columns left in build.duckdb: the decoded text of every page ever fetched is most of the data and
-# no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in raw.duckdb).
-# Copying it made each publish cost in proportion to the whole archive, not to the marts. The raw
-# store's rowid is the build's means of reading the pages in parts, not a fact about a page.
-UNPUBLISHED_COLUMNS = {"stg_raw__pages": ("page_text", "raw_rowid")}
+# Staging views left in build.duckdb: the decoded text of every page ever fetched is most of the
+# data and no analyst reads it (articles' bodies are in marts.dim_articles; the pages stay in
+# raw.duckdb). Copying it made each publish cost in proportion to the whole archive, not to the marts.
+UNPUBLISHED_VIEWS = frozenset({"stg_raw__page_parts"})
+# Columns left in build.duckdb: a page's page_seq is the build's means of reading the pages in
+# parts, not a fact about a page.
+UNPUBLISHED_COLUMNS = {"stg_raw__pages": ("page_seq",)}
 # Staging tables whose row for a key never changes (the raw store is append-only and content-
 # addressed), by key: a publish appends the new keys only. Rewriting them whole cost 2.4 s of a
 # 100k-page nightly (reading every page's raw bytes to measure them, then compressing 200k rows),
@@ -128,6 +129,7 @@ def refresh_staging(settings: Settings, *, rebuild: bool = False) -> None:
             """,
             [STAGING_SCHEMA],
         ).fetchall()
+        views = [view for view in views if view[0] not in UNPUBLISHED_VIEWS]
         made = dict(con.execute(f"SELECT table_name, definition FROM {definitions}").fetchall())
         for (gone,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
@@ -144,9 +146,7 @@ def refresh_staging(settings: Settings, *, rebuild: bool = False) -> None:
             key = APPEND_ONLY.get(name)
             con.begin()
             if rebuild or key is None or made.get(name) != definition:
-                con.execute(f"CREATE OR REPLACE TABLE {qualified} AS {source.limit(0).sql_query()}")
-                for part in _raw_rowid_parts(con, qualified, columns):
-                    con.execute(f"INSERT INTO {qualified} {part.sql_query()}")
+                con.execute(f"CREATE OR REPLACE TABLE {qualified} AS {source.sql_query()}")
                 if comment:
                     con.execute(f"COMMENT ON TABLE {qualified} IS {_literal(comment)}")
                 _copy_column_comments(con, name, dropped)
@@ -158,28 +158,6 @@ def refresh_staging(settings: Settings, *, rebuild: bool = False) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-
-
-def _raw_rowid_parts(
-    con: duckdb.DuckDBPyConnection, qualified: str, columns: str
-) -> list[duckdb.DuckDBPyRelation]:
-    """The rows of staging view ``qualified`` (in the attached build file), in statements of at most
-    ``PAGES_PER_READ`` raw pages when the view has the raw store's rowid; else all of them at once.
-
-    Measuring a page's raw bytes reads them, and DuckDB keeps every scanned value over its 256 KB
-    block until the statement ends: the publish of a 10k-page first load of full-size pages (122 KB
-    on average, about one in eight over 256 KB) ran out of 160 MB, and of 512 MB, in one statement;
-    in parts of 1,000 pages it passed under 160 MB (1.2 s, ru_maxrss 560 MiB)."""
-    view = f"build.{qualified}"
-    if "raw_rowid" not in con.sql(f"FROM {view}").columns:
-        return [con.sql(f"SELECT {columns} FROM {view}")]
-    last = con.execute(f"SELECT max(raw_rowid) FROM {view}").fetchone()[0]
-    return [
-        con.sql(
-            f"SELECT {columns} FROM {view} WHERE raw_rowid BETWEEN {first} AND {first + PAGES_PER_READ - 1}"
-        )
-        for first in range(0, (last if last is not None else -1) + 1, PAGES_PER_READ)
-    ]
 
 
 def _copy_ops(

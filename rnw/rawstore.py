@@ -7,6 +7,14 @@ raw bytes: the same bytes again add no row, while every place they were seen is 
 ``page_sightings``. Nothing is updated or deleted; the exceptions are ``sources``, a copy of the
 registry that follows ``sources.yml``, and the run history (``pipeline_runs``, ``stage_metrics``),
 which is operational metadata, not content.
+
+A page's bytes and decoded text are stored in ``page_parts``, cut into rows of about
+``PART_BYTES``, beside its row in ``pages``; its ``page_seq`` (0, 1, 2, ... in the order pages
+were stored) ties the two and lets a reader take a range of pages from both tables. DuckDB keeps
+a table's last, partly filled row group (2,048 rows, its smallest) in memory while it appends,
+and rewrites it at every checkpoint: with whole pages as rows (122 KB of bytes and as much text
+for the real corpus's pages), that row group held up to 500 MB, and committing 2,000 such pages
+took 9.3 s against 1.1 s for their inserts (bench/RESULTS.md, thirty-seventh session).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -24,18 +32,20 @@ import duckdb
 import pyarrow as pa
 
 from rnw.dbfiles import discard_unfinished
-from rnw.incremental import empty_cache
 
 RAW_ROW_GROUP_SIZE = 2048
+# The raw bytes, and the UTF-8 of the text, that one row of page_parts holds (a page is cut into as
+# many parts of equal length as the larger of the two needs): a row group of parts then holds about
+# 2,048 x 32 KB = 64 MB, whatever the pages' size.
+PART_BYTES = 16 * 1024
 # Pages (raw bytes and decoded text) written per transaction. DuckDB holds an insert's rows several
 # times over until it commits (the Arrow batch, its own vectors, the transaction's storage): under
 # the 160 MB cap, one batch of 200 pages of 250 KB each (100 MB) ran out of memory while 200 of 100
 # KB passed, and so did one page of 15 MB where one of 19 MB did not (bench/RESULTS.md, thirty-fifth
 # session).
 APPEND_BYTES = 32 * 1024 * 1024
-# DuckDB's memory in use above which the raw store empties its cache after a commit
-# (_empty_cache_past_threshold).
-CACHED_BYTES = 128 * 1024 * 1024
+# Pages whose content one transaction of the upgrade of an older store moves to page_parts.
+MIGRATION_PAGES = 200
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     page_id VARCHAR PRIMARY KEY,
@@ -47,10 +57,26 @@ CREATE TABLE IF NOT EXISTS pages (
     content_type VARCHAR,
     declared_charset VARCHAR,
     detected_encoding VARCHAR NOT NULL,
-    raw_bytes BLOB NOT NULL,
-    text VARCHAR NOT NULL,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    page_seq BIGINT NOT NULL,
+    byte_size BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS page_parts (
+    page_id VARCHAR NOT NULL,
+    page_seq BIGINT NOT NULL,
+    part INTEGER NOT NULL,
+    raw_bytes BLOB NOT NULL,
+    text VARCHAR NOT NULL
+);
+-- A page's bytes and text, whole again: for an operator or a test reading a few pages back.
+CREATE VIEW IF NOT EXISTS page_contents AS
+SELECT
+    page_seq,
+    page_id,
+    unhex(string_agg(hex(raw_bytes), '' ORDER BY part)) AS raw_bytes,
+    string_agg(text, '' ORDER BY part) AS text
+FROM page_parts
+GROUP BY page_seq, page_id;
 CREATE TABLE IF NOT EXISTS page_sightings (
     sighting_id VARCHAR PRIMARY KEY,
     page_id VARCHAR NOT NULL,
@@ -177,6 +203,10 @@ def headers_json(headers: dict[str, str] | None) -> str | None:
 # Open sessions by store file: every RawStore of that file in this process writes through it.
 _sessions: dict[Path, duckdb.DuckDBPyConnection] = {}
 _sessions_lock = threading.Lock()
+# Appends in this process, one at a time: each numbers its new pages from the last page_seq stored
+# (_insert_pages), which two transactions side by side would both read. Other processes cannot
+# write while one holds the file.
+_append_lock = threading.Lock()
 
 
 class RawStore:
@@ -191,6 +221,7 @@ class RawStore:
         discard_unfinished(path)
         with self._connect() as con:
             con.execute(SCHEMA)
+            _move_content_to_parts(con)
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -266,14 +297,13 @@ class RawStore:
         """
         pages_new = rejects_new = 0
         for number, part in enumerate(_parts_by_size(pages) if pages else [[]]):
-            with self._connect() as con:
+            with _append_lock, self._connect() as con:
                 con.begin()
                 if part:
                     pages_new += _insert_pages(con, part)
                 if rejects and number == 0:
                     rejects_new = _insert_rejects(con, rejects)
                 con.commit()
-                _empty_cache_past_threshold(con, self.memory_limit)
         return AppendResult(pages_new=pages_new, pages_seen=len(pages) - pages_new, rejects_new=rejects_new)
 
     def register_sources(self, sources: Sequence[SourceRow], now: datetime) -> None:
@@ -310,6 +340,61 @@ class RawStore:
         return {uri: (seen_at, headers) for uri, seen_at, headers in rows}
 
 
+def _move_content_to_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Upgrade a raw store written before page_parts, whose pages held their bytes and text.
+
+    Each page gets page_seq (its rowid, by which earlier builds read the pages in order) and
+    byte_size, and its content goes to page_parts, ``MIGRATION_PAGES`` pages per transaction: a
+    kill leaves every page either moved or as it was, and the next start goes on from there. Only
+    when all are moved are the two columns dropped."""
+    columns = {
+        column
+        for (column,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = 'pages'"
+        ).fetchall()
+    }
+    if "raw_bytes" not in columns:
+        return
+    if "page_seq" not in columns:
+        con.execute("ALTER TABLE pages ADD COLUMN page_seq BIGINT")
+        con.execute("ALTER TABLE pages ADD COLUMN byte_size BIGINT")
+    while True:
+        con.begin()
+        rows = con.execute(
+            "SELECT rowid, page_id, raw_bytes, text FROM pages WHERE page_seq IS NULL ORDER BY rowid LIMIT ?",
+            [MIGRATION_PAGES],
+        ).fetchall()
+        if not rows:
+            con.commit()
+            break
+        pages = [_Content(page_id, raw, text) for _, page_id, raw, text in rows]
+        parts = _page_parts(pages, [rowid for rowid, *_ in rows])  # noqa: F841 (read by DuckDB)
+        con.execute("INSERT INTO page_parts BY NAME SELECT * FROM parts")
+        con.execute(
+            "UPDATE pages SET page_seq = rowid, byte_size = octet_length(raw_bytes) "
+            "WHERE rowid BETWEEN ? AND ? AND page_seq IS NULL",
+            [rows[0][0], rows[-1][0]],
+        )
+        con.commit()
+    con.begin()
+    con.execute("ALTER TABLE pages DROP COLUMN raw_bytes")
+    con.execute("ALTER TABLE pages DROP COLUMN text")
+    con.execute("ALTER TABLE pages ALTER COLUMN page_seq SET NOT NULL")
+    con.execute("ALTER TABLE pages ALTER COLUMN byte_size SET NOT NULL")
+    con.commit()
+    con.execute("CHECKPOINT")
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What ``_page_parts`` reads of a page, for pages read back from a store being upgraded."""
+
+    page_id: str
+    raw_bytes: bytes
+    text: str
+
+
 def _arrow(rows: list[dict], shape: type | None = None) -> pa.Table:
     if not rows and shape is not None:
         return pa.table({f.name: [] for f in fields(shape)})
@@ -332,9 +417,36 @@ def _parts_by_size(pages: Sequence[RawPage]) -> Iterator[list[RawPage]]:
 
 
 def _insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> int:
-    """The pages and where each was seen; returns how many pages were new."""
-    batch = _arrow([asdict(p) for p in pages], RawPage)  # noqa: F841 (read by DuckDB)
-    new = con.execute("INSERT OR IGNORE INTO pages SELECT * FROM batch").fetchone()[0]
+    """The new pages with their parts, and where each page was seen; returns how many were new.
+
+    A page is new when its page_id is neither stored nor earlier in ``pages``; the new ones get the
+    next page_seq numbers, in their order (``_append_lock`` keeps them the last until this commits)."""
+    given = _arrow([{"page_id": p.page_id} for p in pages])  # noqa: F841 (read by DuckDB)
+    stored = {
+        page_id
+        for (page_id,) in con.execute("SELECT page_id FROM pages SEMI JOIN given USING (page_id)").fetchall()
+    }
+    (next_seq,) = con.execute("SELECT coalesce(max(page_seq) + 1, 0) FROM pages").fetchone()
+    new: list[RawPage] = []
+    for page in pages:
+        if page.page_id not in stored:
+            stored.add(page.page_id)
+            new.append(page)
+    if new:
+        seqs = range(next_seq, next_seq + len(new))
+        rows = _arrow(  # noqa: F841
+            [
+                {
+                    **{f.name: getattr(page, f.name) for f in fields(RawPage) if f.name not in _CONTENT},
+                    "page_seq": seq,
+                    "byte_size": len(page.raw_bytes),
+                }
+                for page, seq in zip(new, seqs, strict=True)
+            ]
+        )
+        con.execute("INSERT INTO pages BY NAME SELECT * FROM rows")
+        parts = _page_parts(new, seqs)  # noqa: F841
+        con.execute("INSERT INTO page_parts BY NAME SELECT * FROM parts")
     sightings = _arrow(  # noqa: F841
         [
             {
@@ -349,7 +461,39 @@ def _insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> i
         ]
     )
     con.execute("INSERT OR IGNORE INTO page_sightings SELECT * FROM sightings")
-    return new
+    return len(new)
+
+
+# RawPage's fields stored in page_parts rather than in pages.
+_CONTENT = ("raw_bytes", "text")
+
+
+def _page_parts(pages: Sequence[RawPage | _Content], seqs: Iterable[int]) -> pa.Table:
+    """Each page's bytes and text cut into the same number of consecutive parts (``PART_BYTES``)."""
+    page_ids: list[str] = []
+    page_seqs: list[int] = []
+    numbers: list[int] = []
+    raw_parts: list[bytes] = []
+    text_parts: list[str] = []
+    for page, seq in zip(pages, seqs, strict=True):
+        raw, text = page.raw_bytes, page.text
+        count = max(1, -(-len(raw) // PART_BYTES), -(-len(text.encode()) // PART_BYTES))
+        raw_step, text_step = -(-len(raw) // count), -(-len(text) // count)
+        for number in range(count):
+            page_ids.append(page.page_id)
+            page_seqs.append(seq)
+            numbers.append(number)
+            raw_parts.append(raw[number * raw_step : (number + 1) * raw_step])
+            text_parts.append(text[number * text_step : (number + 1) * text_step])
+    return pa.table(
+        {
+            "page_id": pa.array(page_ids, pa.string()),
+            "page_seq": pa.array(page_seqs, pa.int64()),
+            "part": pa.array(numbers, pa.int32()),
+            "raw_bytes": pa.array(raw_parts, pa.binary()),
+            "text": pa.array(text_parts, pa.string()),
+        }
+    )
 
 
 def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: Sequence[Reject]) -> int:
@@ -368,17 +512,3 @@ def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: Sequence[Reject]) -
         ]
     )
     return con.execute("INSERT OR IGNORE INTO rejects SELECT * FROM reject_rows").fetchone()[0]
-
-
-def _empty_cache_past_threshold(con: duckdb.DuckDBPyConnection, cap: str) -> None:
-    """Evict the blocks DuckDB keeps cached once they pass ``CACHED_BYTES``: the raw store never
-    reads them again.
-
-    The store's cap (``raw_duckdb_memory_limit``) leaves room for the large strings DuckDB must
-    hold pinned; cached, the blocks a 100k-page ingest wrote filled it (ru_maxrss 811 MiB against
-    564 under 160 MB). Lowering the cap evicts every block not in use; it is set back at once
-    (``rnw.incremental.empty_cache``). Emptied after every commit, the cache cost that ingest
-    204 s against 149 (the index and the blocks not yet checkpointed went out and came back)."""
-    used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
-    if used >= CACHED_BYTES:
-        empty_cache(con, cap)

@@ -81,14 +81,12 @@ class Settings(BaseSettings):
     # the staging tables, which reads every raw page's bytes (out of 96 MB at 10k pages).
     duckdb_memory_limit: str = "160MB"
     # DuckDB's memory cap for the raw store (ingest and scrape write it; rnw.rawstore). While it
-    # appends to a table, DuckDB pins every string of over a block (256 KB) in the table's last,
-    # partly filled row group (2,048 rows), and real pages have them: 12 of the 97 corpus pages
-    # (115 KB on average) are over 256 KB, with their decoded text as large. Under 160 MB, 24 copies
-    # of the corpus ran out of memory after 1,399 of 2,328 pages, in a commit DuckDB could not roll
-    # back (FATAL; the pages committed before stayed); under 512 MB they passed. The bench's pages
-    # (27 KB) pin nothing, and a 10k ingest took 500 MiB at most either way (bench/RESULTS.md,
-    # thirty-fifth session).
-    raw_duckdb_memory_limit: str = "512MB"
+    # stored whole pages as rows, DuckDB held the raw table's last, partly filled row group (2,048
+    # pages) in memory and pinned every string of over a block (256 KB) in it: 24 copies of the real
+    # corpus (2,328 pages, 115 KB on average) ran out of 160 MB and needed 512 MB (ru_maxrss 1,223
+    # MiB). Cut into parts of 16 KB (rnw.rawstore.PART_BYTES) they pass under 160 MB (644 MiB;
+    # bench/RESULTS.md, thirty-fifth and thirty-seventh sessions).
+    raw_duckdb_memory_limit: str = "160MB"
     # DuckDB's memory in both stages of a bulk build (rnw.build.bulk_stages), in place of
     # duckdb_memory_limit. A bulk build streams the archive through DuckDB's cache of table blocks,
     # which a 10k build's tables did not fill under 160 MB and a 100k build's did: 68 against 91 MB

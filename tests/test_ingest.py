@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from rnw.ingest import MAX_PAGE_BYTES, IngestError, ingest_paths, ingest_sources, iter_files
-from rnw.rawstore import APPEND_BYTES, RawPage, RawStore, sha256_hex
+from rnw.rawstore import APPEND_BYTES, PART_BYTES, RawPage, RawStore, sha256_hex
 
 
 @pytest.fixture
@@ -111,47 +111,33 @@ def test_a_batch_of_large_pages_is_stored_in_transactions_that_fit_the_cap(
     report = ingest_paths(store, [folder], source_id="s", run_id="r1")
     assert (report.result.pages_new, report.result.rejects_new) == (200, 0)
     assert len(batches) > 1 and max(batches) < APPEND_BYTES + 260_000
-    assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 240000 FROM pages") == [(200, True)]
+    assert rows(store, "SELECT count(*), min(byte_size) > 240000 FROM pages") == [(200, True)]
     again = ingest_paths(store, [folder], source_id="s", run_id="r2")
     assert (again.result.pages_new, again.result.pages_seen) == (0, 200)
 
 
-def test_pages_over_a_duckdb_block_are_stored_past_what_160_mb_held(
-    store: RawStore, tmp_path: Path, sample_text: str
+def test_pages_over_a_duckdb_block_are_stored_under_160_mb_and_come_back_whole(
+    tmp_path: Path, sample_text: str
 ) -> None:
-    """DuckDB pins every string over 256 KB of the raw table's last row group while it appends: 200
-    pages of 400 KB (with their text, 160 MB) ran the raw store's commits out of a 160 MB cap, as 24
-    copies of the real corpus did; the raw store has a cap of its own."""
+    """DuckDB pins every string over 256 KB of a table's last row group (2,048 rows) while it appends:
+    stored as rows, 200 pages of 400 KB (with their text, 160 MB) ran the raw store's commits out of
+    a 160 MB cap, as 24 copies of the real corpus did. Cut into parts of PART_BYTES, they pass
+    under it, and each comes back whole."""
+    store = RawStore(tmp_path / "raw.duckdb", memory_limit="160MB")
     folder = tmp_path / "over_a_block"
     write_pages(folder, sample_text[:4000], 200, 400_000)
     report = ingest_paths(store, [folder], source_id="s", run_id="r1")
     assert (report.result.pages_new, report.result.rejects_new) == (200, 0)
-    assert rows(store, "SELECT count(*), min(octet_length(raw_bytes)) > 390000 FROM pages") == [(200, True)]
-
-
-def test_the_raw_store_empties_duckdbs_cache_past_its_threshold_and_keeps_its_cap(
-    store: RawStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The raw store's cap leaves room for pinned large strings, not for caching what it wrote:
-    past CACHED_BYTES in use, a commit empties the cache and sets the cap back."""
-    import rnw.rawstore
-
-    monkeypatch.setattr(rnw.rawstore, "CACHED_BYTES", 4 * 1024 * 1024)
-    # 300 pages of 48 KB, 29 MB with their text
-    pages = text_pages([f"第{i}号公告。" * 2000 for i in range(300)], "s", "r")
-    with store.session():
-        for start in range(0, len(pages), 100):
-            store.append(pages[start : start + 100])
-        with store._connect() as con:
-            used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
-            cap = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    assert used < 16 * 1024 * 1024, used
-    assert (
-        cap
-        == duckdb.connect(config={"memory_limit": store.memory_limit})
-        .execute("SELECT current_setting('memory_limit')")
-        .fetchone()[0]
+    assert rows(store, "SELECT count(*), min(byte_size) > 390000 FROM pages") == [(200, True)]
+    widest = rows(store, "SELECT max(octet_length(raw_bytes)), max(strlen(text)) FROM page_parts")
+    assert max(widest[0]) <= PART_BYTES
+    stored = dict(
+        rows(
+            store,
+            "SELECT regexp_extract(uri, '[^/]+$'), raw_bytes FROM pages JOIN page_contents USING (page_id)",
+        )
     )
+    assert stored == {path.name: path.read_bytes() for path in folder.iterdir()}
 
 
 def test_a_gbk_page_at_the_size_limit_is_stored_and_one_byte_more_is_quarantined(
@@ -167,9 +153,7 @@ def test_a_gbk_page_at_the_size_limit_is_stored_and_one_byte_more_is_quarantined
     (folder / "over_limit.txt").write_bytes(body + b" " * (MAX_PAGE_BYTES + 1 - len(body)))
     report = ingest_paths(store, [folder], source_id="s", run_id="r1")
     assert (report.result.pages_new, report.result.rejects_new) == (1, 1)
-    assert rows(store, "SELECT octet_length(raw_bytes), detected_encoding FROM pages") == [
-        (MAX_PAGE_BYTES, "gb18030")
-    ]
+    assert rows(store, "SELECT byte_size, detected_encoding FROM pages") == [(MAX_PAGE_BYTES, "gb18030")]
     assert rows(store, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects") == [
         ("over_limit.txt", "too_large")
     ]
@@ -188,7 +172,9 @@ def test_binary_and_empty_are_quarantined_and_gbk_is_decoded(
     assert report.files == 3 and report.result.pages_new == 1 and report.result.rejects_new == 2
     reasons = dict(rows(store, "SELECT regexp_extract(uri, '[^/]+$'), reason FROM rejects"))
     assert reasons == {"image.html": "binary_content", "empty.txt": "empty_file"}
-    ((text, encoding),) = rows(store, "SELECT text, detected_encoding FROM pages")
+    ((text, encoding),) = rows(
+        store, "SELECT text, detected_encoding FROM pages JOIN page_contents USING (page_id)"
+    )
     assert encoding == "gb18030" and text == gbk_text
     again = ingest_paths(store, [folder], source_id="s", run_id="r2")
     assert again.result.rejects_new == 0, "the same failure again is not a new reject row"
@@ -301,3 +287,88 @@ def test_ingest_starts_the_pool_ahead_of_a_build_that_uses_it(
     report = ingest_paths(store, pages, source_id="files", run_id="r")
     assert report.files == 5
     assert len(starts) == started
+
+
+# The pages table as the raw store wrote it before page_parts: each row held its page's content.
+WHOLE_PAGE_ROWS = """
+CREATE TABLE pages (
+    page_id VARCHAR PRIMARY KEY,
+    source_id VARCHAR NOT NULL,
+    uri VARCHAR NOT NULL,
+    fetched_at TIMESTAMPTZ NOT NULL,
+    http_status INTEGER,
+    http_headers VARCHAR,
+    content_type VARCHAR,
+    declared_charset VARCHAR,
+    detected_encoding VARCHAR NOT NULL,
+    raw_bytes BLOB NOT NULL,
+    text VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
+)
+"""
+
+
+def test_a_store_of_whole_page_rows_is_upgraded_in_steps_a_kill_only_pauses(
+    tmp_path: Path, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A raw store written before page_parts is upgraded when it is opened: every page keeps its
+    row (page_seq is its rowid, the order earlier builds read it in) and its content moves to
+    page_parts, a few pages per transaction. Stopped partway, the next opening finishes the job, and
+    every page's bytes and text come back as they were stored."""
+    import rnw.rawstore
+
+    path = tmp_path / "raw.duckdb"
+    texts = [sample_text[: 50 * (i + 1)] * (i * 40 + 1) for i in range(7)]  # 50 characters to 250 KB
+    pages = text_pages(texts, "s", "r")
+    gbk = texts[3].encode("gb18030")
+    pages[3] = RawPage(
+        **{**pages[3].__dict__, "page_id": sha256_hex(gbk), "raw_bytes": gbk, "detected_encoding": "gb18030"}
+    )
+    with duckdb.connect(str(path)) as con:
+        con.execute(WHOLE_PAGE_ROWS)
+        for page in pages:
+            con.execute(
+                "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(page.__dict__.values())
+            )
+
+    moved = rnw.rawstore._page_parts
+    calls = 0
+
+    def killed_on_the_third(*args):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return moved(*args)
+
+    monkeypatch.setattr(rnw.rawstore, "MIGRATION_PAGES", 2)
+    monkeypatch.setattr(rnw.rawstore, "_page_parts", killed_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        RawStore(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(page_seq), count(*) FROM pages").fetchone() == (4, 7)
+        assert con.execute("SELECT count(DISTINCT page_seq) FROM page_parts").fetchone() == (4,)
+    monkeypatch.setattr(rnw.rawstore, "_page_parts", moved)
+
+    store = RawStore(path)
+    assert (
+        rows(
+            store,
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'pages' AND column_name IN ('raw_bytes', 'text')",
+        )
+        == []
+    )
+    stored = rows(
+        store,
+        "SELECT page_seq, page_id, byte_size, detected_encoding, raw_bytes, text "
+        "FROM pages JOIN page_contents USING (page_seq, page_id) ORDER BY page_seq",
+    )
+    assert stored == [
+        (seq, p.page_id, len(p.raw_bytes), p.detected_encoding, p.raw_bytes, p.text)
+        for seq, p in enumerate(pages)
+    ]
+    assert rows(store, "SELECT count(*) > 7 FROM page_parts") == [(True,)], "pages over PART_BYTES are cut"
+    RawStore(path)  # already upgraded: nothing to do
+    (new,) = text_pages(["后来的一页"], "s", "r2")
+    assert store.append([new, pages[0]]).pages_new == 1
+    assert rows(store, f"SELECT page_seq FROM pages WHERE page_id = '{new.page_id}'") == [(7,)]

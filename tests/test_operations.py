@@ -387,15 +387,14 @@ def test_a_publish_appends_more_new_pages_than_one_key_list_holds(
     assert (count, size, total) == (len(texts), sum(len(t.encode()) for t in texts), before + len(texts))
 
 
-def test_a_staging_rebuild_reads_pages_over_a_duckdb_block_in_parts(
-    examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_staging_rebuild_of_pages_over_a_duckdb_block_reads_none_of_their_content(
+    examples_warehouse: Path, tmp_path: Path
 ) -> None:
-    """Measuring a page's bytes reads them, and DuckDB holds each scanned value over its 256 KB block
-    until the statement ends: remade in one statement, the staging table of 120 pages of 400 KB ran
-    a 32 MB cap out of memory (as a 10k-page first load of full-size pages ran out of 160 MB). In
-    statements of a few pages each (PAGES_PER_READ, by the raw store's rowid) it passes, every page
-    once with its size."""
-    import rnw.publish
+    """DuckDB holds each scanned value over its 256 KB block until the statement ends: while the
+    page table measured each page's bytes, remaking its staging table of 120 pages of 400 KB ran a
+    32 MB cap out of memory (as a 10k-page first load of full-size pages ran out of 160 MB). The raw
+    store keeps each page's size beside it, so the rebuild reads no content: every page comes once,
+    with its size."""
     from rnw.publish import publish
     from rnw.rawstore import RawStore
     from rnw.settings import Settings
@@ -409,7 +408,6 @@ def test_a_staging_rebuild_reads_pages_over_a_duckdb_block_in_parts(
     store = RawStore(settings.raw_db)
     for start in range(0, len(pages), 20):
         store.append(pages[start : start + 20])
-    monkeypatch.setattr(rnw.publish, "PAGES_PER_READ", 10)
     publish(settings, rebuild_staging=True)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         count, size = con.execute(
@@ -728,7 +726,7 @@ def test_pages_and_bodies_are_read_a_part_per_query(
 ) -> None:
     """A DuckDB scan of long text holds memory until its query ends: extraction reads the raw pages,
     and the signatures the bodies, in queries of at most PAGES_PER_READ and BODIES_PER_READ rows
-    (ranges of a rowid), and the tables come out as they did. Every page to extract again makes it
+    (ranges of page_seq and of a rowid), and the tables come out as they did. Every page to extract again makes it
     a bulk build, which runs one node at a time: DuckDB's cache is emptied before each part."""
     import scrapers.extraction
     from rnw import articles, env, incremental, neardup
@@ -752,10 +750,16 @@ def test_pages_and_bodies_are_read_a_part_per_query(
         con.execute("DELETE FROM intermediate.int_body_signatures")
     read: list[tuple[str, int]] = []
     every_rows = incremental.batches_in_rowid_ranges
+    every_page = articles.pages_with_text
 
     def counted(session, relation, rowid, rows, batch_rows):
         for batch in every_rows(session, relation, rowid, rows, batch_rows):
             read.append((rowid, batch.num_rows))
+            yield batch
+
+    def counted_pages(session, pages, parts, pages_per_read, batch_rows):
+        for batch in every_page(session, pages, parts, pages_per_read, batch_rows):
+            read.append(("page_seq", batch.num_rows))
             yield batch
 
     emptying: list[str | None] = []
@@ -766,6 +770,7 @@ def test_pages_and_bodies_are_read_a_part_per_query(
         empty_cache(session)
 
     monkeypatch.setattr(incremental, "batches_in_rowid_ranges", counted)
+    monkeypatch.setattr(articles, "pages_with_text", counted_pages)
     monkeypatch.setattr(incremental, "empty_cache_when_alone", noted)
     monkeypatch.setenv("RNW_BULK_BUILD_PAGES", "1")
     monkeypatch.setattr(env, "bulk_builds_need_own_process", lambda: False)  # to see its models here
@@ -781,7 +786,7 @@ def test_pages_and_bodies_are_read_a_part_per_query(
         [(extracted,)] = con.sql(
             "SELECT count(*) FROM intermediate.int_pages_extracted WHERE extractor_version = '99.0.0-test'"
         ).fetchall()
-    for rowid, most, total in (("raw_rowid", 2, extracted), ("occurrence_rowid", 3, len(before[1]))):
+    for rowid, most, total in (("page_seq", 2, extracted), ("occurrence_rowid", 3, len(before[1]))):
         batches = [rows for column, rows in read if column == rowid]
         assert sum(batches) == total and max(batches) == most, rowid
     assert emptying == ["1"] * len(read)

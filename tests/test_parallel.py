@@ -170,7 +170,7 @@ def test_ingest_on_the_pool_stages_what_in_process_ingest_stages(
         assert report.result.pages_new == report.files > 2
         with duckdb.connect(str(store.path), read_only=True) as con:
             staged[workers] = con.sql(
-                "SELECT page_id, uri, detected_encoding, text FROM pages ORDER BY 1"
+                "SELECT page_id, uri, detected_encoding, text FROM pages JOIN page_contents USING (page_id) ORDER BY 1"
             ).fetchall()
     assert staged[1] == staged[2]
 

@@ -145,7 +145,13 @@ def test_published_schemas_are_exactly_staging_marts_and_ops(home: Path) -> None
         )
     }
     assert "page_text" not in page_columns, "page text stays in build.duckdb: publish cost follows the marts"
-    assert "raw_rowid" not in page_columns, "the raw store's rowid is the build's, not a fact about a page"
+    assert "page_seq" not in page_columns, (
+        "a page's place in the raw store is the build's, not a fact about it"
+    )
+    published = {
+        t for (t,) in query(home, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging'")
+    }
+    assert "stg_raw__page_parts" not in published and "stg_raw__pages" in published
     assert {"page_id", "uri", "byte_size", "fetched_at"} <= page_columns
 
 

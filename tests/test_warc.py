@@ -139,7 +139,7 @@ def test_responses_become_pages_with_their_crawl_metadata(store: RawStore, tmp_p
         for uri, *rest in rows(
             store.path,
             "SELECT uri, fetched_at, http_status, http_headers, content_type, declared_charset, "
-            "detected_encoding, raw_bytes, text, page_id FROM pages",
+            "detected_encoding, raw_bytes, text, page_id FROM pages JOIN page_contents USING (page_id)",
         )
     }
     assert set(pages) == {"https://news.example.cn/a", "http://bbs.example.cn/b"}

@@ -1,6 +1,6 @@
--- Raw pages without their bytes: dbt and analysts work on the decoded text.
+-- Raw pages without their content: their text is in stg_raw__page_parts, their bytes in the raw store.
 with source as (
-    select *, rowid as raw_rowid from {{ source('raw', 'pages') }}
+    select * from {{ source('raw', 'pages') }}
 ),
 
 renamed as (
@@ -9,8 +9,9 @@ renamed as (
         page_id,
         source_id,
         run_id,
-        -- the raw store's row (append-only, so stable): extraction reads the pages by ranges of it
-        raw_rowid,
+        -- the page's place in the raw store (append-only): extraction reads the pages, and their
+        -- parts, by ranges of it
+        page_seq,
         -- provenance
         uri,
         http_status,
@@ -19,8 +20,7 @@ renamed as (
         declared_charset,
         detected_encoding,
         -- content
-        text as page_text,
-        octet_length(raw_bytes) as byte_size,
+        byte_size,
         -- timestamps
         fetched_at
     from source
