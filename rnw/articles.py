@@ -33,6 +33,10 @@ TEXTDUMP_VERSION = "textdump-1"
 # under a 96 MB cap took a process to 703 MiB in one query, 400 at 10k; in queries of 5,000 pages
 # to 320 and 285, of 1,000 to 195 and 190 (bench/RESULTS.md, twenty-sixth session).
 PAGES_PER_READ = 1_000
+# Raw bytes (stg_raw__pages.byte_size) of the pages whose text one query joins from its parts, at
+# most: DuckDB holds a range's parts until each page's are joined, and 1,000 full-size pages (122 KB
+# each) ran a first load out of its 96 MB cap (bench/RESULTS.md, thirty-seventh session).
+TEXT_BYTES_PER_READ = 16 * 1024 * 1024
 
 ARTICLE_TYPE = pa.struct(
     [
@@ -115,15 +119,19 @@ def pages_with_text(
     pages_per_read: int,
     batch_rows: int,
 ) -> Iterator[pa.RecordBatch]:
-    """``pages`` (page_id, content_type, uri, page_seq) with each page's text joined from its
-    ``parts`` (page_seq, part, text_part): batches of ``batch_rows`` pages with the columns
-    ``extract_pages`` reads, ``pages_per_read`` pages per query.
+    """``pages`` (page_id, content_type, uri, page_seq, byte_size) with each page's text joined
+    from its ``parts`` (page_seq, part, text_part): batches of ``batch_rows`` pages with the columns
+    ``extract_pages`` reads. A query reads at most ``pages_per_read`` pages, and pages of at most
+    ``TEXT_BYTES_PER_READ`` raw bytes unless it reads one.
 
     Each query reads one range of page_seq, which DuckDB applies inside the scan of both tables
     (the range on the pages carries over the join to the parts, and through their grouping), so
     a nightly's few pages read only their own parts."""
     texts = parts.aggregate("page_seq, string_agg(text_part, '' ORDER BY part) AS page_text", "page_seq")
-    for part in in_rowid_ranges(session, pages, "page_seq", pages_per_read):
+    ranges = in_rowid_ranges(
+        session, pages, "page_seq", pages_per_read, size=("byte_size", TEXT_BYTES_PER_READ)
+    )
+    for part in ranges:
         joined = part.join(texts, "page_seq").project("page_id, page_text, content_type, uri")
         yield from joined.to_arrow_reader(batch_rows)
 

@@ -164,7 +164,12 @@ def rowid_ranges(rowids: list[int], gap: int = RANGE_GAP, most: int = MOST_RANGE
 
 
 def in_rowid_ranges(
-    session: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation, rowid: str, rows: int
+    session: duckdb.DuckDBPyConnection,
+    relation: duckdb.DuckDBPyRelation,
+    rowid: str,
+    rows: int,
+    *,
+    size: tuple[str, int] | None = None,
 ) -> Iterator[duckdb.DuckDBPyRelation]:
     """``relation`` in parts of at most ``rows`` rows, each a range of the column ``rowid`` (the
     rowid of the table it reads, which DuckDB applies inside the scan).
@@ -177,14 +182,22 @@ def in_rowid_ranges(
     between two of them; the caller reads each part before asking for the next. The parts' bounds
     come from DuckDB, not from a list of every rowid in Python. In a build that runs one node at a
     time, DuckDB's cache is emptied before each part (``empty_cache_when_alone``).
+
+    With ``size`` (a column and a total), a part also ends before its rows' sizes pass the total,
+    unless it holds one row: for a query whose memory follows the bytes it reads rather than its
+    rows.
     """
+    part = f"(row_number() OVER (ORDER BY {rowid}) - 1) // {rows}"
+    if size:
+        column, most = size
+        part += f" + (sum({column}) OVER (ORDER BY {rowid}) - {column}) // {most}"
     session.begin()
     try:
         bounds = relation.query(
             "parted",
             f"""
             SELECT min({rowid}), max({rowid})
-            FROM (SELECT {rowid}, (row_number() OVER (ORDER BY {rowid}) - 1) // {rows} AS part FROM parted)
+            FROM (SELECT {rowid}, {part} AS part FROM parted)
             GROUP BY part ORDER BY part
             """,
         ).fetchall()

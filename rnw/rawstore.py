@@ -290,10 +290,11 @@ class RawStore:
     def append(self, pages: Sequence[RawPage] = (), rejects: Sequence[Reject] = ()) -> AppendResult:
         """Insert pages and rejects; rows whose key exists already are skipped.
 
-        Pages go in transactions of at most ``APPEND_BYTES`` each (a page with its sightings), the
-        rejects with the first: a kill between two leaves the first stored, which the re-run then
-        counts as already seen. The counts come from the inserts themselves (DuckDB returns the rows
-        an INSERT OR IGNORE wrote), not from counting the tables before and after.
+        Pages go in transactions of at most ``APPEND_BYTES`` each (a page with its parts and
+        sightings), the rejects with the first: a kill between two leaves the first stored, which
+        the re-run then counts as already seen. The counts are of the rows each transaction wrote
+        (the pages it found new, the rejects an INSERT OR IGNORE wrote), not from counting the
+        tables before and after.
         """
         pages_new = rejects_new = 0
         for number, part in enumerate(_parts_by_size(pages) if pages else [[]]):

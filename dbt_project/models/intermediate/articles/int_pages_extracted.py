@@ -19,7 +19,7 @@ from rnw.parallel import map_batches, spill
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="page_id", meta={"worker_pool": True})
-    pages = dbt.ref("stg_raw__pages").project("page_id, content_type, uri, page_seq")
+    pages = dbt.ref("stg_raw__pages").project("page_id, content_type, uri, page_seq, byte_size")
     if dbt.is_incremental:
         versions = ", ".join(f"'{v}'" for v in current_extractor_versions())
         pages = pending(
