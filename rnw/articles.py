@@ -121,8 +121,8 @@ def pages_with_text(
 ) -> Iterator[pa.RecordBatch]:
     """``pages`` (page_id, content_type, uri, page_seq, byte_size) with each page's text joined
     from its ``parts`` (page_seq, part, text_part): batches of ``batch_rows`` pages with the columns
-    ``extract_pages`` reads. A query reads at most ``pages_per_read`` pages, and pages of at most
-    ``TEXT_BYTES_PER_READ`` raw bytes unless it reads one.
+    ``extract_pages`` reads. A query reads at most ``pages_per_read`` pages, of about
+    ``TEXT_BYTES_PER_READ`` raw bytes at most (passed by its last page's at most).
 
     Each query reads one range of page_seq, which DuckDB applies inside the scan of both tables
     (the range on the pages carries over the join to the parts, and through their grouping), so

@@ -183,9 +183,9 @@ def in_rowid_ranges(
     come from DuckDB, not from a list of every rowid in Python. In a build that runs one node at a
     time, DuckDB's cache is emptied before each part (``empty_cache_when_alone``).
 
-    With ``size`` (a column and a total), a part also ends before its rows' sizes pass the total,
-    unless it holds one row: for a query whose memory follows the bytes it reads rather than its
-    rows.
+    With ``size`` (a column and a total), a part also ends once its rows' sizes reach the total
+    (they pass it by the last row's at most): for a query whose memory follows the bytes it reads
+    rather than its rows.
     """
     part = f"(row_number() OVER (ORDER BY {rowid}) - 1) // {rows}"
     if size:

@@ -274,6 +274,25 @@ def test_rowid_ranges_part_a_view_into_every_row_once(con: duckdb.DuckDBPyConnec
     assert list(in_rowid_ranges(con, con.table("kept").filter("false"), "pages_rowid", 40)) == []
 
 
+def test_sized_rowid_ranges_end_once_their_rows_reach_the_size(con: duckdb.DuckDBPyConnection) -> None:
+    """A part ends at ``rows`` rows or once its rows' sizes reach the total, whichever comes first:
+    its sizes pass the total by its last row's at most, however large that row is."""
+    con.execute(
+        "CREATE VIEW sized AS SELECT page_id, rowid AS pages_rowid,"
+        " CASE WHEN rowid = 77 THEN 5000 ELSE rowid % 5 END AS size FROM pages"
+    )
+    parts = [
+        sorted(part.fetchall(), key=lambda row: row[1])
+        for part in in_rowid_ranges(con, con.table("sized"), "pages_rowid", 40, size=("size", 90))
+    ]
+    rows = [row for part in parts for row in part]
+    assert sorted(rows) == sorted(con.sql("SELECT * FROM sized").fetchall())
+    assert max(len(part) for part in parts) == 40
+    assert all(sum(size for *_, size in part[:-1]) < 90 for part in parts)
+    assert [part[-1][1] for part in parts if any(rowid == 77 for _, rowid, _ in part)] == [77]
+    assert len(parts) > -(-len(rows) // 40), "some parts end on their size"
+
+
 def test_a_join_in_rowid_ranges_holds_under_a_cap_that_the_whole_join_runs_out_of(tmp_path: Path) -> None:
     """The shape of int_article_indicators' input: bodies joined with region lists, under a DuckDB
     memory cap far below the bodies' size (96 MB of text under 32 MB, as 594 MB under DuckDB's
@@ -415,3 +434,34 @@ def test_a_parts_regions_are_read_by_key_not_by_scanning_every_articles(
     assert sorted(rows) == expected and len(rows) == articles_count - 1
     assert regions_mib > 12, "the regions table must outweigh one part's blocks for this test to tell"
     assert max(cached) < regions_mib / 2, (max(cached), regions_mib)
+
+
+def test_page_text_joined_from_its_parts_by_size_ranges_holds_under_a_small_cap(
+    tmp_path: Path, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Joining a page's text back from its parts holds every part of a query's range until its
+    pages are joined: 1,000 full-size pages ran a first load out of its 96 MB cap. Ranges of at most
+    TEXT_BYTES_PER_READ raw bytes hold under a cap far below the pages' size, and every page's text
+    comes back as it was stored."""
+    from rnw import articles
+    from rnw.rawstore import RawStore
+    from tests.test_ingest import text_pages
+
+    store = RawStore(tmp_path / "raw.duckdb")
+    pages = text_pages([f"第{i}号。{sample_text[:2000]}" * 60 for i in range(40)], "s", "r")  # 350 KB each
+    for start in range(0, len(pages), 10):
+        store.append(pages[start : start + 10])
+    capped = duckdb.connect(config={"memory_limit": "32MB", "preserve_insertion_order": False})
+    capped.execute(f"ATTACH '{store.path}' AS raw (READ_ONLY)")
+    stored = capped.sql("SELECT page_id, content_type, uri, page_seq, byte_size FROM raw.pages")
+    parts = capped.sql("SELECT page_seq, part, text AS text_part FROM raw.page_parts")
+
+    def texts() -> dict[str, str]:
+        batches = articles.pages_with_text(capped, stored, parts, articles.PAGES_PER_READ, 5)
+        return {row["page_id"]: row["page_text"] for batch in batches for row in batch.to_pylist()}
+
+    monkeypatch.setattr(articles, "TEXT_BYTES_PER_READ", 1 << 40)  # ranges by count alone: one range
+    with pytest.raises(duckdb.OutOfMemoryException):
+        texts()
+    monkeypatch.setattr(articles, "TEXT_BYTES_PER_READ", 2 * 1024 * 1024)
+    assert texts() == {page.page_id: page.text for page in pages}
