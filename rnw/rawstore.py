@@ -360,22 +360,25 @@ def _move_content_to_parts(con: duckdb.DuckDBPyConnection) -> None:
     if "page_seq" not in columns:
         con.execute("ALTER TABLE pages ADD COLUMN page_seq BIGINT")
         con.execute("ALTER TABLE pages ADD COLUMN byte_size BIGINT")
-    while True:
+    # Pages move in rowid order, so the first page not moved is where a stopped upgrade resumes;
+    # each step reads a range of rowids, which DuckDB applies inside the scan.
+    # Pages move in rowid order, so the first page not moved is where a stopped upgrade resumes;
+    # each step reads a range of rowids, which DuckDB applies inside the scan.
+    first, last = con.execute("SELECT min(rowid) FILTER (page_seq IS NULL), max(rowid) FROM pages").fetchone()
+    for low in range(first, last + 1, MIGRATION_PAGES) if first is not None else ():
+        high = low + MIGRATION_PAGES - 1
         con.begin()
         rows = con.execute(
-            "SELECT rowid, page_id, raw_bytes, text FROM pages WHERE page_seq IS NULL ORDER BY rowid LIMIT ?",
-            [MIGRATION_PAGES],
+            "SELECT rowid, page_id, raw_bytes, text FROM pages WHERE rowid BETWEEN ? AND ? AND page_seq IS NULL",
+            [low, high],
         ).fetchall()
-        if not rows:
-            con.commit()
-            break
         pages = [_Content(page_id, raw, text) for _, page_id, raw, text in rows]
         parts = _page_parts(pages, [rowid for rowid, *_ in rows])  # noqa: F841 (read by DuckDB)
         con.execute("INSERT INTO page_parts BY NAME SELECT * FROM parts")
         con.execute(
             "UPDATE pages SET page_seq = rowid, byte_size = octet_length(raw_bytes) "
             "WHERE rowid BETWEEN ? AND ? AND page_seq IS NULL",
-            [rows[0][0], rows[-1][0]],
+            [low, high],
         )
         con.commit()
     con.begin()

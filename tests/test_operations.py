@@ -419,6 +419,41 @@ def test_a_staging_rebuild_of_pages_over_a_duckdb_block_reads_none_of_their_cont
     assert (count, size, total) == (len(texts), sum(len(t.encode()) for t in texts), stored)
 
 
+def test_a_missing_repeated_or_stray_page_part_fails_the_parts_test(
+    examples_warehouse: Path, tmp_path: Path
+) -> None:
+    """A page's text is its parts joined in order, so a lost, doubled or orphaned part would change
+    it silently: assert_page_parts_cover_each_page_once fails on each (the raw store writes a page
+    and its parts in one transaction; this corrupts a copy to prove the test can fail)."""
+    from rnw.build import run_dbt
+    from rnw.settings import Settings
+
+    home = tmp_path / "var"
+    shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
+    settings = Settings(home=home)
+    selected = ["--select", "assert_page_parts_cover_each_page_once"]
+    assert run_dbt(settings, "test", selected).tests_passed == 1
+    with duckdb.connect(str(settings.raw_db)) as con:
+        (seq,) = con.execute(
+            "SELECT page_seq FROM page_parts GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        kept = con.execute("SELECT * FROM page_parts WHERE page_seq = ? ORDER BY part", [seq]).fetchall()
+    corruptions = [
+        "DELETE FROM page_parts WHERE page_seq = {seq} AND part = 0",  # lost
+        "INSERT INTO page_parts SELECT * FROM page_parts WHERE page_seq = {seq} AND part = 1",  # doubled
+        "UPDATE page_parts SET page_seq = 999999 WHERE page_seq = {seq}",  # no page
+        "UPDATE page_parts SET part = part + 1 WHERE page_seq = {seq}",  # numbered from 1
+    ]
+    for corruption in corruptions:
+        with duckdb.connect(str(settings.raw_db)) as con:
+            con.execute(corruption.format(seq=seq))
+        assert run_dbt(settings, "test", selected).tests_failed == 1, corruption
+        with duckdb.connect(str(settings.raw_db)) as con:
+            con.execute("DELETE FROM page_parts WHERE page_seq IN (?, 999999)", [seq])
+            con.executemany("INSERT INTO page_parts VALUES (?, ?, ?, ?, ?)", kept)
+    assert run_dbt(settings, "test", selected).tests_passed == 1
+
+
 def _built_reference(home: Path) -> int:
     results = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     reference = ("seed.", "model.rnw.dim_dates", "model.rnw.dim_regions", "test.rnw.unique_dim_regions_")
