@@ -3,7 +3,9 @@
 A backfill can come from a web archive (Common Crawl News, a site's own export) as well as from
 live sites. Each HTTP ``response`` record becomes a raw page exactly as if it had been fetched then:
 its original URL, the WARC-Date as fetch time, the HTTP status and headers. Other record types
-(requests, metadata, warcinfo, revisits, ``dns:`` lookups) carry no page and are skipped.
+(requests, metadata, warcinfo, revisits, ``dns:`` lookups) carry no page and are skipped; a record
+whose header is damaged where it says what the record is (an unknown type, a target that is no
+URI, a date that does not parse) is a ``warc_bad_record`` reject.
 
 Archives are many gigabytes, so records are streamed one at a time and a body is read only when
 it will be kept, never more than ``max_body_bytes`` of it. Archives also arrive damaged (a
@@ -29,6 +31,10 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 # Media types that hold a page. A response without a Content-Type is kept and its bytes decide.
 PAGE_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 _HTTP_SCHEMES = ("http://", "https://")
+# The record types of WARC 1.0 and 1.1: another is a damaged header, not a record to skip.
+WARC_TYPES = frozenset(
+    {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
+)
 _CHUNK = 64 * 1024
 # warcio's error messages can span lines or quote binary garbage; a reject detail keeps this much.
 _MAX_DETAIL = 300
@@ -70,7 +76,7 @@ def read_warc(
                     detail = f"{where}: header cut short (no WARC-Type or Content-Length)"
                     yield Reject(archive, source_id, "warc_corrupt", detail, now, run_id)
                     return
-                item = _read_record(record, source_id, run_id, now, max_body_bytes)
+                item = _read_record(record, archive, source_id, run_id, now, max_body_bytes)
                 _drain(record)
                 missing = getattr(record.raw_stream, "limit", 0)
                 if missing > 0:
@@ -106,17 +112,35 @@ def _is_empty_gzip(path: Path) -> bool:
 
 
 def _read_record(
-    record: ArcWarcRecord, source_id: str, run_id: str, now: datetime, max_body_bytes: int
+    record: ArcWarcRecord, archive: str, source_id: str, run_id: str, now: datetime, max_body_bytes: int
 ) -> RawPage | Reject | None:
-    """One record as a page or a reject; None for records that carry no web page."""
+    """One record as a page or a reject; None for records that carry no web page.
+
+    A header damaged where it says what the record is (its type, its target, its date) is a
+    reject: skipped, a damaged archive could leave no trace at all."""
     uri = _target(record)
-    if record.rec_type != "response" or not uri.lower().startswith(_HTTP_SCHEMES):
+    if record.rec_type not in WARC_TYPES:
+        return Reject(
+            uri or archive,
+            source_id,
+            "warc_bad_record",
+            _header_detail("WARC-Type", record.rec_type),
+            now,
+            run_id,
+        )
+    if record.rec_type != "response":
         return None
+    if not uri.lower().startswith(_HTTP_SCHEMES):
+        if uri.isprintable() and ":" in uri:  # dns: and other lookups an archive keeps beside pages
+            return None
+        return Reject(
+            archive, source_id, "warc_bad_record", _header_detail("WARC-Target-URI", uri), now, run_id
+        )
     warc_date = record.rec_headers.get_header("WARC-Date") or ""
     try:
         fetched_at = iso_date_to_datetime(warc_date, tz_aware=True)
-    except ValueError:
-        return Reject(uri, source_id, "warc_bad_record", f"WARC-Date {warc_date!r}", now, run_id)
+    except (ValueError, TypeError, OverflowError):  # warcio's parse of a damaged date
+        return Reject(uri, source_id, "warc_bad_record", _header_detail("WARC-Date", warc_date), now, run_id)
     http = record.http_headers
     status = http.get_statuscode() if http is not None else None
     if status is None or not status.isdigit():
@@ -172,6 +196,10 @@ def _drain(record: ArcWarcRecord) -> None:
     """Read the rest of the record so its length and block digest can be checked."""
     while record.raw_stream.read(_CHUNK):
         pass
+
+
+def _header_detail(name: str, value: str) -> str:
+    return f"{name} {value!r}"[:_MAX_DETAIL]
 
 
 def _detail(where: str, exc: Exception) -> str:

@@ -317,6 +317,37 @@ def test_a_damaged_web_archive_is_staged_or_rejected_never_raises(
         assert pages or reasons, "a non-empty archive left no trace: neither a page nor a reject"
 
 
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        ((b"WARC-Type: response", b"WARC-Type:\x00response"), "WARC-Type '\\x00response'"),
+        ((b">\r\nWARC-Date", b">\x00\x00WARC-Date"), "WARC-Date ''"),
+        ((b"WARC-Target-URI: http", b"WARC-Target-URI: \x00http"), "WARC-Target-URI '\\x00http"),
+    ],
+    ids=["type", "date", "target"],
+)
+def test_a_record_whose_header_says_nothing_sound_is_rejected_not_skipped(
+    store: RawStore, tmp_path: Path, damage: tuple[bytes, bytes], detail: str
+) -> None:
+    """Found by the full fuzz run: a NUL in a record's type made it a type to skip, so the archive
+    left no trace; one that swallowed the line break before WARC-Date made warcio raise TypeError
+    out of ingest. Each is now the record's reject."""
+    old, new = damage
+    record = warc_record("http://example.invalid/a.html", REAL_PAGES[0])
+    assert old in record
+    (tmp_path / "damaged.warc").write_bytes(record.replace(old, new, 1))
+    report = ingest_paths(store, [tmp_path / "damaged.warc"], source_id=f"warc-{tmp_path.name}", run_id="r")
+    assert (report.result.pages_new, report.result.rejects_new) == (0, 1)
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        ((reason, stored),) = con.execute(
+            "SELECT reason, detail FROM rejects WHERE source_id = ?", [f"warc-{tmp_path.name}"]
+        ).fetchall()
+    finally:
+        con.close()
+    assert reason == "warc_bad_record" and stored.startswith(detail), stored
+
+
 def _cut_in_first_header(gzipped: bool) -> bytes:
     record = warc_record("http://example.invalid/a.html", REAL_PAGES[0])
     cut = record[: record.index(b"WARC-Target-URI: http") + len(b"WARC-Target-URI: http")]
