@@ -172,7 +172,8 @@ def in_rowid_ranges(
     size: tuple[str, int] | None = None,
 ) -> Iterator[duckdb.DuckDBPyRelation]:
     """``relation`` in parts of at most ``rows`` rows, each a range of the column ``rowid`` (the
-    rowid of the table it reads, which DuckDB applies inside the scan).
+    rowid of the table it reads, or a column in that table's order such as the raw store's
+    page_seq, whose range DuckDB applies inside the scan).
 
     For a join of a large table of text with another: joined whole, DuckDB builds its hash table
     on whichever side it estimates smaller, and under DuckDB's memory cap (160 MB) ran out of memory

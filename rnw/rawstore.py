@@ -362,8 +362,6 @@ def _move_content_to_parts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ALTER TABLE pages ADD COLUMN byte_size BIGINT")
     # Pages move in rowid order, so the first page not moved is where a stopped upgrade resumes;
     # each step reads a range of rowids, which DuckDB applies inside the scan.
-    # Pages move in rowid order, so the first page not moved is where a stopped upgrade resumes;
-    # each step reads a range of rowids, which DuckDB applies inside the scan.
     first, last = con.execute("SELECT min(rowid) FILTER (page_seq IS NULL), max(rowid) FROM pages").fetchone()
     for low in range(first, last + 1, MIGRATION_PAGES) if first is not None else ():
         high = low + MIGRATION_PAGES - 1
