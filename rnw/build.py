@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from rnw import env
 from rnw.dbfiles import discard_unfinished
-from rnw.parallel import stop_pool
+from rnw.parallel import start_pool, stop_pool
 from rnw.settings import (
     EMPTY_CACHE_VARIABLE,
     MEMORY_LIMIT_VARIABLE,
@@ -250,6 +250,9 @@ def _die_with(parent: int) -> None:
 def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool = False) -> BuildSummary:
     """The build in this process; the caller holds the build lock."""
     args = [*command.split(), *_project_args(settings), *extra]
+    workers = settings.workers if bulk or not settings.steady_build_workers else settings.steady_build_workers
+    if command in {"build", "run"} and workers != 1:
+        start_pool(workers)  # its fork server loads the extractor and enrichers while dbt loads and parses
     _forget_partial_parse_when_macros_change(settings)
     refresh = _layout_is_stale(settings) and command in {"build", "run"} and "--full-refresh" not in args
     if refresh:
@@ -274,18 +277,20 @@ def _run_here(settings: Settings, command: str, extra: list[str], *, bulk: bool 
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
     alone = bulk and threads == 1  # one node at a time
     output_write_cap = settings.bulk_output_duckdb_memory_limit if alone else None
-    workers = settings.workers if bulk or not settings.steady_build_workers else settings.steady_build_workers
     shutil.rmtree(settings.scratch_dir, ignore_errors=True)  # a previous build's model output
     if command in {"build", "run"}:
         in_background(warm_dbt_process if not bulk and workers == 1 else import_model_modules)
-    result = _invoke_in_turn(
-        settings,
-        manifest,
-        list(zip(invocations, memory_limits, strict=True)),
-        duckdb_threads,
-        output_write_cap,
-        workers,
-    )
+    try:
+        result = _invoke_in_turn(
+            settings,
+            manifest,
+            list(zip(invocations, memory_limits, strict=True)),
+            duckdb_threads,
+            output_write_cap,
+            workers,
+        )
+    finally:
+        stop_pool()  # when a failure skipped the models that would have stopped it (PoolRelease)
     if result.exception is None and result.success and command in {"build", "run"}:
         (settings.home_dir / LAYOUT_FILE).write_text(BUILD_LAYOUT + "\n")
         if reference is not None:

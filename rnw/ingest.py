@@ -160,7 +160,7 @@ def ingest_sources(
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     now = datetime.now(UTC)
-    listed = _Listing(given, _pool_from(Settings()))
+    listed = _Listing(given, Settings().bulk_build_pages)
     # Decoding (charset detection) is the cost of a file. Archives are read after the plain files,
     # which the listing has gone through by then.
     items: Iterable[RawPage | Reject] = itertools.chain(
@@ -186,13 +186,6 @@ def ingest_sources(
     if pages or rejects:
         total += store.append(pages, rejects)
     return IngestReport(files=listed.files, result=total)
-
-
-def _pool_from(settings: Settings) -> int:
-    """The files from which ingest starts the worker pool (of ``workers``) for the build that
-    follows: only a bulk build's when a steady build sizes its pool apart (``steady_build_workers``
-    other than 0; 1, the default, needs none), which a pool already running would not follow."""
-    return settings.parallel_min_rows if not settings.steady_build_workers else settings.bulk_build_pages
 
 
 class _Listing:

@@ -7,14 +7,16 @@ file that the model returns (``spill``), so neither the input nor the output of 
 held whole in memory.
 Ingest decodes files on it too when decoding a file costs more than sending it back (``ordered_map``).
 
-The pool is started with ``spawn`` (never ``fork``: the dbt process holds DuckDB connections and
-threads, and a forked child would inherit the run lock's file descriptor). It is created on first
-use, or ahead of a build by ``start_pool``, and kept until the last model of the build that uses
-it has run (``rnw.build.PoolRelease``), so one dbt build pays its start-up once; its workers warm
-up as they start (``rnw.warmup``). Small inputs (a nightly run's few articles, the tests'
-examples) run in-process: starting workers would cost more than it saves. As with any ``spawn``
-pool, a script that calls rnw must keep its own work under ``if __name__ == "__main__":``, since
-each worker imports the script's main module.
+The pool's workers are forked from a fork server (``forkserver``, never plain ``fork``: the dbt
+process holds DuckDB connections and threads, and a forked child would inherit the run lock's file
+descriptor). The server is a fresh interpreter that loads and warms everything the tasks need
+before it forks the first worker (``PRELOAD_MODULE``), so every worker starts warm at once and
+shares those pages with the server and the other workers instead of loading a copy of its own
+(``spawn`` did: two workers held about 390 MiB, a server and two workers forked from it about
+250). The pool is created on first use, or ahead of a build by ``start_pool``, and kept until the
+last model of the build that uses it has run (``rnw.build.PoolRelease``); stopping it stops the
+server too. Small inputs (the tests' examples) run in-process unless the pool is running. As with
+``spawn``, a script that calls rnw must keep its own work under ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import atexit
 import itertools
 import multiprocessing
 import os
+import select
+import signal
 import threading
 import time
 import uuid
@@ -38,13 +42,15 @@ import pyarrow.parquet as pq
 
 from rnw.incremental import set_memory_cap
 from rnw.settings import OUTPUT_WRITE_CAP_VARIABLE, Settings
+from rnw.warmup import in_background
 
 # The library functions take an iterable of batches (a whole model input in tests); a task is one.
 BatchFunction = Callable[[Iterable[pa.RecordBatch]], pa.Table]
 
-PARENT_CHECK_SECONDS = 1.0
 T = TypeVar("T")
 R = TypeVar("R")
+# Imported by the fork server before it forks any worker (multiprocessing's preload).
+PRELOAD_MODULE = "rnw.pool_preload"
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -62,12 +68,32 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         if _pool is None or getattr(_pool, "_broken", False):  # a killed worker breaks a pool for good
             _pool = ProcessPoolExecutor(
                 workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_fork_server(),
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
             atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
         return _pool
+
+
+def _fork_server() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD_MODULE])
+    return context
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server once this pool's workers are gone: alone, it holds a whole copy of what
+    it preloaded (about 190 MiB). The standard library has no public call for this. Its ``_stop``
+    (the one its own tests use) waits for the server to exit, which it does only once every worker
+    it ever forked has closed its end of the server's pipe, so a pool dropped without a shutdown
+    would hang it: the server is sent SIGTERM first. The next pool starts a new server."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._forkserver_pid is not None:
+        os.kill(server._forkserver_pid, signal.SIGTERM)
+    server._stop()
 
 
 def spill(
@@ -121,27 +147,24 @@ def _row_groups(batches: Iterable[pa.RecordBatch], group_bytes: int) -> Iterator
 
 
 def _start_worker(parent: int) -> None:
-    """Worker initializer: leave with the parent, and load what the tasks need before taking one.
-
-    Not on a thread beside the tasks: Python does not wait for a package that another thread is
-    still initialising before it looks for a submodule, so a task unpickled while the warm-up
-    imported ``six`` (trafilatura's dateutil) failed to import ``six.moves`` (warcio, for ingest)
-    with "'six' is not a package", and broke the pool. Extraction tasks wait for all this anyway.
-    """
-    from rnw.warmup import quietly, warm_articles
-
+    """Worker initializer: leave with the parent. What the tasks need, the worker has from the fork
+    server, which loaded it before forking (``PRELOAD_MODULE``)."""
     _exit_with_parent(parent)
-    quietly(warm_articles)
 
 
 def _exit_with_parent(parent: int) -> None:
-    """A SIGKILLed run (the kill tests, an operator's kill -9) gives its workers
-    no chance to be told, and they would wait on their task queue forever, so each one watches its
-    parent and leaves when it is gone."""
+    """A SIGKILLed run (the kill tests, an operator's kill -9) gives its workers no chance to be
+    told, and they would wait on their task queue forever, so each one watches the process that
+    made the pool and leaves when it is gone. Its own parent is the fork server, which outlives
+    that process as long as a worker does, so the worker watches a pidfd of the pool's maker; it
+    becomes readable when that process exits, reaped or not."""
+    try:
+        watched = os.pidfd_open(parent)
+    except ProcessLookupError:
+        os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
+        select.select([watched], [], [])
         os._exit(1)
 
     threading.Thread(target=watch, name="rnw-parent-watch", daemon=True).start()
@@ -185,7 +208,7 @@ def map_batches(
             break
     workers = worker_count(settings)
     chained = itertools.chain(head, source)
-    if head_rows < min_parallel_rows or workers == 1:
+    if workers == 1 or (_pool is None and head_rows < min_parallel_rows):
         results = (function([batch]) for batch in chained)
     else:
         tasks = ([batch] for batch in chained)
@@ -241,16 +264,17 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, chunk: int = 
         yield from results
 
 
-def start_pool() -> None:
-    """Start the workers now, so that they are up and warm (``rnw.warmup``) by the time a build's
+def start_pool(workers: int | None = None) -> None:
+    """Start the fork server and the workers now, so that they are up and warm by the time a build's
     first model hands them work: started by that model, a nightly's extraction waited for them.
-    A spawn pool starts a worker per submitted task while none is idle, hence the no-op tasks."""
-    settings = Settings()
-    workers = worker_count(settings)
+
+    Returns at once: a worker's start waits for the server to have loaded everything (about 3 s of
+    CPU), which the caller (dbt loading, ingest reading) spends on the other core. The pool starts a
+    worker per submitted task while none is idle, hence the no-op tasks."""
+    workers = workers or worker_count(Settings())
     if workers > 1:
         pool = _shared_pool(workers)
-        for _ in range(workers):
-            pool.submit(int)
+        in_background(lambda: [pool.submit(int) for _ in range(workers)])
 
 
 def stop_pool() -> None:
@@ -260,16 +284,7 @@ def stop_pool() -> None:
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
             _pool = None
-
-
-def prewarm(task: Callable[[], object]) -> None:
-    """Hand ``task`` (importable) to each worker of a running pool, without waiting: an idle worker
-    runs it ahead of the tasks that need what it loads. No pool, nothing to warm: the build runs
-    in-process. A worker may take two of these while another takes none; that one loads on first
-    use."""
-    if _pool is not None:
-        for _ in range(worker_count(Settings())):
-            _pool.submit(task)
+            _stop_fork_server()
 
 
 def _apply(function: Callable[[T], R], chunk: list[T]) -> list[R]:

@@ -47,14 +47,15 @@ class Settings(BaseSettings):
     # Worker processes for extraction and enrichment inside dbt (rnw.parallel); unset: every core.
     # 1 keeps everything in the dbt process. Inputs under parallel_min_rows rows run in-process.
     workers: int | None = None
-    # Worker processes in a steady build (a nightly); 0: as many as a bulk build (workers). With 1,
-    # the default, its models run in the dbt process, which loads the extractor and the enrichers
-    # while dbt starts (rnw.warmup.warm_dbt_process). The workers hold their own copies of them:
-    # a 100k archive's nightly of 1,000 pages peaked at 835-847 MiB on two workers, above its first
-    # load, and at 623-673 MiB in the dbt process, in about the same time (23.7 s against 24.2,
-    # medians of 5, alternating); loading them while dbt starts then took the nightly's dbt build
-    # from 26.3 to 23.8 s (medians of 7; bench/RESULTS.md, twenty-seventh and thirty-fifth sessions).
-    steady_build_workers: int = 1
+    # Worker processes in a steady build (a nightly); 0, the default: as many as a bulk build
+    # (workers). With 1 its models run in the dbt process, which loads the extractor and the
+    # enrichers while dbt starts (rnw.warmup.warm_dbt_process); on one core under one GIL, while the
+    # other stood idle for much of a nightly. Spawned workers each held a copy of them (a 100k
+    # archive's nightly of 1,000 pages peaked at 835-847 MiB on two, against 623-673 in the dbt
+    # process, in about the same time); workers forked from the pool's fork server share one
+    # (rnw.parallel), and the build starts them before dbt loads (bench/RESULTS.md, thirty-eighth
+    # session).
+    steady_build_workers: int = 0
     parallel_min_rows: int = 200
     # Ingest decodes files on the pool only when the first parallel_min_rows took at least this long
     # each: a cheaper item costs more to send back than it saves (rnw.parallel.ordered_map).

@@ -1,19 +1,18 @@
 """Load, ahead of need, what the pipeline's Python loads on first use.
 
 The extractor, MinHash (datasketch imports scipy), the enrichers, the region gazetteer and the
-segmenter's dictionary all load on first use: about 1.3 s of CPU in each pool worker and 1.4 s of
-imports in the dbt process. A first load pays that once in hours; a nightly run of 1,000 new pages
-paid it on its critical path, model after model (``int_body_signatures`` took 5.6 s, of which about
-1.3 s was hashing), while a core stood idle for much of the run. Worker processes warm up the
-extractor and MinHash as they start, before they take a task (``rnw.parallel``), and the enrichers
-in a task of their own when the first enrichment model starts; a dbt build imports the models'
-modules on a thread while dbt starts (``rnw.build``), and a build without workers (a steady one, by
-default) loads all of the above there too. Results are the same either way.
+segmenter's dictionary all load on first use: about 1.3 s of CPU and 1.4 s of imports. A first load
+pays that once in hours; a nightly run of 1,000 new pages paid it on its critical path, model after
+model (``int_body_signatures`` took 5.6 s, of which about 1.3 s was hashing), while a core stood
+idle for much of the run. The worker pool's fork server loads all of it before it forks a worker
+(``rnw.pool_preload``); a dbt build imports the models' modules on a thread while dbt starts
+(``rnw.build``), and a build without workers (``RNW_WORKERS=1``) loads all of the above there too.
+Results are the same either way.
 
 Imports on two threads of one process can fail: Python does not wait for a package that another
 thread is still initialising before it looks for a submodule (``six.moves`` while ``six`` loads),
-so workers, whose tasks import whatever their function's module needs, never warm up beside a
-task. The dbt process does, on its thread: dbt has imported ``six`` before the thread starts.
+so nothing warms up beside a worker's tasks. The dbt process does, on its thread: dbt has imported
+``six`` before the thread starts.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 from rnw.settings import Settings
@@ -85,10 +83,10 @@ def _sample_article() -> dict[str, list]:
 
 
 def warm_dbt_process() -> None:
-    """What a build whose models run in the dbt process (a steady build, by default) does on the
-    thread that imports their modules while dbt starts: the models' modules, then extraction,
-    MinHash and the enrichers, which a pool's workers load as they start and which, loaded on first
-    use, sat on a nightly's critical path (its dbt build 26.3 s against 23.8, medians of 7 at 100k
+    """What a build whose models run in the dbt process (no workers) does on the thread that
+    imports their modules while dbt starts: the models' modules, then extraction, MinHash and the
+    enrichers, which the pool's fork server loads before forking and which, loaded on first use,
+    sat on a nightly's critical path (its dbt build 26.3 s against 23.8, medians of 7 at 100k
     pages; bench/RESULTS.md, thirty-fifth session)."""
     import_model_modules()
     warm_articles()
@@ -96,8 +94,7 @@ def warm_dbt_process() -> None:
 
 
 def warm_articles() -> None:
-    """Run extraction and MinHash, the first models' batch functions, on one sample page. A worker
-    does this as it starts."""
+    """Run extraction and MinHash, the first models' batch functions, on one sample page."""
     import pyarrow as pa
 
     from rnw.articles import extract_pages
@@ -106,22 +103,6 @@ def warm_articles() -> None:
     page = {"page_id": ["warm-up"], "page_text": [_SAMPLE], "content_type": ["text/plain"], "uri": [None]}
     extract_pages([pa.record_batch(page)])
     signature_batches([pa.record_batch({"body_hash": ["warm-up"], "body_text": [_SAMPLE]})])
-
-
-@cache
-def warm_enrichers_once() -> None:
-    """Pool task: ``warm_enrichers``, the first time this worker gets it; at once after that.
-
-    Not part of a worker's start: their data (the region gazetteer, the segmenters' dictionaries,
-    78 MB per worker) would then sit in memory through the first build's near-duplicate stage,
-    where the process tree peaked with it (1,934 MB at 100k pages), before any enricher runs. Nor
-    handed by the near-duplicate clustering model, as it was: it then sat through
-    ``int_articles_deduplicated``, the heaviest node of a nightly's dbt process, which was a 100k
-    nightly's peak (bench/RESULTS.md, twenty-eighth session). Each enrichment model hands it to
-    the workers (``rnw.parallel.prewarm``) as it starts, so they load it while the model reads its
-    input.
-    """
-    quietly(warm_enrichers)
 
 
 def warm_enrichers() -> None:

@@ -267,21 +267,17 @@ def test_a_session_attaches_once_for_many_sources_and_leaves_no_log(
     assert rows(store, "SELECT count(*), count(DISTINCT source_id) FROM page_sightings") == [(6, 5)]
 
 
-@pytest.mark.parametrize(("steady_workers", "started"), [("0", 1), (None, 0)])
-def test_ingest_starts_the_pool_ahead_of_a_build_that_uses_it(
-    store: RawStore, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None, started: int
+@pytest.mark.parametrize(("bulk_build_pages", "started"), [(4, 1), (10, 0)])
+def test_ingest_starts_the_pool_ahead_of_a_bulk_build(
+    store: RawStore, monkeypatch: pytest.MonkeyPatch, bulk_build_pages: int, started: int
 ) -> None:
-    """When a steady build runs on the bulk build's pool (steady_build_workers 0), ingest starts the
-    workers from parallel_min_rows files, so they are warm when the build's first model needs them;
-    when it sizes its pool apart (by default 1: in the dbt process), only from bulk_build_pages
-    files (a bulk build follows)."""
+    """From bulk_build_pages files, ingest starts the workers for the bulk build that follows, and
+    decodes the rest of its files on them; fewer files leave it to the build, which starts them
+    before dbt loads."""
     import rnw.ingest
 
     pages = sorted((Path(__file__).parent / "fixtures" / "extraction" / "pages").glob("*.html"))[:5]
-    monkeypatch.setenv("RNW_PARALLEL_MIN_ROWS", "3")
-    monkeypatch.setenv("RNW_BULK_BUILD_PAGES", "10")
-    if steady_workers:
-        monkeypatch.setenv("RNW_STEADY_BUILD_WORKERS", steady_workers)
+    monkeypatch.setenv("RNW_BULK_BUILD_PAGES", str(bulk_build_pages))
     starts: list[bool] = []
     monkeypatch.setattr(rnw.ingest, "start_pool", lambda: starts.append(True))
     report = ingest_paths(store, pages, source_id="files", run_id="r")

@@ -136,17 +136,16 @@ def test_incremental_build_equals_full_refresh(
     assert _built_reference(home) > 0, "a full refresh builds them"
 
 
-@pytest.mark.parametrize("steady_workers", ["0", None])
+@pytest.mark.parametrize("steady_workers", ["1", None])
 def test_the_worker_pool_stops_once_its_last_model_has_run(
     examples_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_workers: str | None
 ) -> None:
-    """Idle workers hold the extractors' and enrichers' data: a build stops them when the last
-    model that declares it uses them (config meta ``worker_pool``) has finished, and the models
-    and tests after it run without; they load the enrichers' data only once the enrichment models
-    start, not while the articles are deduplicated (a 100k nightly's peak). By default
-    (``steady_build_workers`` 1) a steady build (a nightly) runs its models in the dbt process,
-    which loads what they need while dbt starts: on the pool, a 100k archive's nightly was its
-    memory peak. With 0 it runs on the bulk build's pool."""
+    """Idle workers and their fork server hold the extractors' and enrichers' data: a build stops
+    them when the last model that declares it uses them (config meta ``worker_pool``) has finished,
+    and the models and tests after it run without. By default a steady build (a nightly) runs its
+    models on the pool, whose workers are forked warm before the first model needs them, so the
+    dbt process loads none of it. With ``steady_build_workers`` 1 it runs them in the dbt process,
+    which loads what they need while dbt starts."""
     from rnw import build, parallel
     from tests.test_parallel import ENRICHERS, _loaded
 
@@ -186,9 +185,10 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     monkeypatch.setattr(build, "PoolRelease", Watching)
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
-    [(stopped_at, was_running)] = stops
+    (stopped_at, was_running), *after = stops  # then once more as the build ends: nothing left
+    assert not any(running for _, running in after)
     assert parallel._pool is None
-    if steady_workers is None:
+    if steady_workers == "1":
         assert not was_running, "a steady build's models ran in the dbt process"
         assert warmed == [True], "which loaded what they need while dbt started"
         assert os.environ["RNW_WORKERS"] == "2", "as it was before the build"
@@ -196,7 +196,7 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     assert was_running, "the build's models ran on the pool"
     assert warmed == [], "the workers load what the models need"
     assert len(loaded_at_dedup) == 2
-    assert not set(ENRICHERS) & {m for modules in loaded_at_dedup for m in modules}, loaded_at_dedup
+    assert all(set(ENRICHERS) <= set(modules) for modules in loaded_at_dedup), loaded_at_dedup
     manifest = json.loads((home / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
     run = json.loads((home / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
     finished = {
@@ -651,6 +651,7 @@ def test_a_newer_enricher_version_rewrites_its_marts_even_where_an_article_loses
 
     monkeypatch.setattr("rnw.enrich.TOPICS_VERSION", "topics-99-test")
     monkeypatch.setattr("rnw.topics.score_topics", top_topic_of_odd_lengths)
+    monkeypatch.setenv("RNW_WORKERS", "1")  # patched here: workers forked from a fresh server are not
     # The full refresh below must run here, where the enricher is patched, not as a bulk build in
     # a process of its own.
     monkeypatch.setattr("rnw.env.bulk_builds_need_own_process", lambda: False)
@@ -813,6 +814,7 @@ def test_pages_and_bodies_are_read_a_part_per_query(
     monkeypatch.setattr(articles, "PAGES_PER_READ", 2)
     monkeypatch.setattr(neardup, "BODIES_PER_READ", 3)
     monkeypatch.setattr(scrapers.extraction, "EXTRACTOR_VERSION", "99.0.0-test")  # every page again
+    monkeypatch.setenv("RNW_WORKERS", "1")  # patched here: workers forked from a fresh server are not
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
 
@@ -862,6 +864,7 @@ def test_a_bulk_build_writes_enrichment_output_under_its_output_cap_and_sets_the
     monkeypatch.setattr(
         indicator_module, "INDICATOR_EXTRACTOR_VERSION", INDICATOR_EXTRACTOR_VERSION + "-test"
     )
+    monkeypatch.setenv("RNW_WORKERS", "1")  # patched here: workers forked from a fresh server are not
     indicators = (
         "SELECT * EXCLUDE (enricher_version) FROM intermediate.int_article_indicators ORDER BY article_id"
     )
@@ -903,6 +906,7 @@ def test_a_newer_extractor_version_reextracts_stored_pages(
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
     before = mart_checksums(home / "warehouse.duckdb")
     monkeypatch.setattr(scrapers.extraction, "EXTRACTOR_VERSION", "99.0.0-test")
+    monkeypatch.setenv("RNW_WORKERS", "1")  # patched here: workers forked from a fresh server are not
     result = rnw(home, "build")
     assert result.exit_code == 0, result.output
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -140,11 +141,38 @@ def test_articles_are_read_a_part_per_query(monkeypatch: pytest.MonkeyPatch) -> 
     )
 
 
-def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, articles: pa.Table) -> None:
+def _tasks_sent_to_the_pool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the tasks handed to the pool from now on, in a list filled as they go."""
     import rnw.parallel
 
+    sent: list[int] = []
+    ordered = rnw.parallel._ordered
+    monkeypatch.setattr(
+        rnw.parallel,
+        "_ordered",
+        lambda pool, function, tasks, in_flight: ordered(
+            pool, function, (sent.append(len(t)) or t for t in tasks), in_flight
+        ),
+    )
+    return sent
+
+
+def test_small_input_stays_in_process_unless_the_pool_runs(
+    monkeypatch: pytest.MonkeyPatch, articles: pa.Table
+) -> None:
+    """Starting workers for a few rows costs more than it saves; workers already running (a build
+    starts them before dbt loads) take any input, so the dbt process never loads the enrichers."""
+    import rnw.parallel
+
+    monkeypatch.setattr(rnw.parallel, "_pool", None)
+    real = rnw.parallel._shared_pool
     monkeypatch.setattr(rnw.parallel, "_shared_pool", lambda workers: pytest.fail("pool started"))
     assert len(_run(monkeypatch, articles, workers=2, min_rows=1000)) == 40
+    monkeypatch.setattr(rnw.parallel, "_shared_pool", real)
+    rnw.parallel.start_pool(2)
+    sent = _tasks_sent_to_the_pool(monkeypatch)
+    assert len(_run(monkeypatch, articles, workers=2, min_rows=1000)) == 40
+    assert sent, "on the running pool"
 
 
 def test_worker_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch, articles: pa.Table) -> None:
@@ -234,15 +262,7 @@ def test_cheap_items_go_to_the_pool_once_it_runs(monkeypatch: pytest.MonkeyPatch
                 rnw.parallel.start_pool()
             yield number
 
-    sent: list[int] = []
-    ordered = rnw.parallel._ordered
-    monkeypatch.setattr(
-        rnw.parallel,
-        "_ordered",
-        lambda pool, function, tasks, in_flight: ordered(
-            pool, function, (sent.append(len(t)) or t for t in tasks), in_flight
-        ),
-    )
+    sent = _tasks_sent_to_the_pool(monkeypatch)
     assert list(rnw.parallel.ordered_map(abs, items())) == list(range(300, 0, -1))
     assert 0 < sum(sent) < 100, "after the pool started, on it"
 
@@ -260,7 +280,7 @@ def test_start_pool_brings_every_worker_up(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(rnw.parallel._pool._processes) == 2
 
 
-# Loaded by a worker's warm-up alone: neither this module nor rnw.parallel imports them.
+# Loaded by the fork server's preload alone: neither this module nor rnw.parallel imports them.
 ARTICLES = ("datasketch", "rnw.neardup")
 ENRICHERS = ("rnw.regions", "rnw.people", "rnw.indicators", "rnw.topics")
 
@@ -279,44 +299,34 @@ def _loaded(wanted: tuple[str, ...], timeout: float) -> tuple[list[str], int]:
     return sorted(m for m in (*ARTICLES, *ENRICHERS) if m in sys.modules), gazetteers()
 
 
-def _beside_this_task() -> tuple[list[str], list[str]]:
-    """Run in a worker: its warm-up threads still running beside this task, and what is loaded."""
+def _worker_state() -> tuple[list[str], int, list[str], int, int]:
+    """Run in a worker: what is loaded, the region gazetteers built, warm-up threads running beside
+    this task, its anonymous memory shared with other processes (kB), and its parent's pid."""
+    modules, gazetteers = _loaded((), 0)
     warming = [thread.name for thread in threading.enumerate() if thread.name == "rnw-warm-up"]
-    return warming, sorted(m for m in (*ARTICLES, *ENRICHERS) if m in sys.modules)
+    memory = dict(line.split()[:2] for line in Path("/proc/self/smaps_rollup").read_text().splitlines())
+    shared_anonymous = int(memory["Anonymous:"]) - int(memory["Pss_Anon:"])
+    return modules, gazetteers, warming, shared_anonymous, os.getppid()
 
 
-def test_no_worker_imports_beside_its_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A warm-up thread importing ``six`` while a task imported ``six.moves`` (warcio) broke the
-    pool ("'six' is not a package"): a worker's first task comes after its warm-up, the enrichers'
-    warm-up is a task of its own."""
+def test_workers_are_forked_warm_sharing_what_their_server_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork server loads the extractor, MinHash and the enrichers once; every worker forked from
+    it has them before its first task, without a warm-up of its own (a warm-up thread beside a task
+    broke the pool once: "'six' is not a package"), and shares their pages instead of holding a
+    copy (spawned workers shared no anonymous memory). Stopping the pool stops the server, which
+    alone would hold a whole copy."""
     import rnw.parallel
-    from rnw.warmup import warm_enrichers_once
 
     monkeypatch.setenv("RNW_WORKERS", "2")
     monkeypatch.setattr(rnw.parallel, "_pool", None)
-    first = rnw.parallel._shared_pool(2).submit(_beside_this_task).result()
-    assert first == ([], sorted(ARTICLES))
-    rnw.parallel.prewarm(warm_enrichers_once)
-    after = [rnw.parallel._pool.submit(_beside_this_task) for _ in range(4)]
-    assert [future.result()[0] for future in after] == [[]] * 4
-
-
-def test_workers_warm_up_ahead_of_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A started worker loads the extractor and MinHash on its own, the enrichers (and their 78 MB)
-    only when told, so a nightly's first batches of each do not wait for them."""
-    import rnw.parallel
-    from rnw.warmup import warm_enrichers_once
-
-    monkeypatch.setenv("RNW_WORKERS", "2")
-    monkeypatch.setattr(rnw.parallel, "_pool", None)
-    rnw.parallel.start_pool()
-    assert rnw.parallel._pool.submit(_loaded, ARTICLES, 60).result() == (sorted(ARTICLES), 0)
-    rnw.parallel.prewarm(warm_enrichers_once)
-    deadline = time.monotonic() + 60
-    while True:  # polls whichever worker is free: at least one of them took a warm-up task
-        modules, gazetteers = rnw.parallel._pool.submit(_loaded, (), 0).result()
-        if (set(ENRICHERS) <= set(modules) and gazetteers) or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    assert modules == sorted((*ARTICLES, *ENRICHERS))
-    assert gazetteers == 1
+    rnw.parallel.start_pool(2)
+    states = [rnw.parallel._pool.submit(_worker_state) for _ in range(4)]
+    for modules, gazetteers, warming, shared_anonymous, _ in (future.result() for future in states):
+        assert modules == sorted((*ARTICLES, *ENRICHERS))
+        assert gazetteers == 1
+        assert warming == []
+        assert shared_anonymous > 20 * 1024, "the loaded data's pages stay shared with the server"
+    server = states[0].result()[4]
+    assert server != os.getpid() and Path(f"/proc/{server}").exists()
+    rnw.parallel.stop_pool()
+    assert not Path(f"/proc/{server}").exists(), "the fork server stops with its workers"

@@ -7,13 +7,11 @@ joined whole, a first load's hash table held every body.
 
 from rnw.enrich import INDICATORS_SCHEMA, indicators, unenriched, with_regions
 from rnw.indicators import INDICATOR_EXTRACTOR_VERSION
-from rnw.parallel import map_batches, prewarm, spill
-from rnw.warmup import warm_enrichers_once
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="article_id", meta={"worker_pool": True})
-    prewarm(warm_enrichers_once)  # the first enrichment model to start has the workers load them all
     articles = unenriched(
         dbt,
         session,

@@ -4,13 +4,11 @@ Incremental on article_id (a content hash): only articles not yet enriched by th
 """
 
 from rnw.enrich import TOPICS_SCHEMA, TOPICS_VERSION, article_batches, topics, unenriched
-from rnw.parallel import map_batches, prewarm, spill
-from rnw.warmup import warm_enrichers_once
+from rnw.parallel import map_batches, spill
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="article_id", meta={"worker_pool": True})
-    prewarm(warm_enrichers_once)  # the first enrichment model to start has the workers load them all
     articles = unenriched(
         dbt,
         session,
