@@ -268,7 +268,7 @@ def test_cheap_items_go_to_the_pool_once_it_runs(monkeypatch: pytest.MonkeyPatch
 
 
 def test_start_pool_brings_every_worker_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before any work arrives: a spawn pool otherwise starts its workers with the first tasks."""
+    """Before any work arrives: the pool otherwise starts its workers with the first tasks."""
     import rnw.parallel
 
     monkeypatch.setenv("RNW_WORKERS", "2")
