@@ -169,6 +169,10 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
         stop()
 
     monkeypatch.setattr(build, "stop_pool", recorded_stop)
+    order: list[str] = []  # the server loads on the other core while dbt loads and parses
+    start, parse = build.start_pool, build._parse
+    monkeypatch.setattr(build, "start_pool", lambda workers: order.append("start_pool") or start(workers))
+    monkeypatch.setattr(build, "_parse", lambda *args: order.append("parse") or parse(*args))
     loaded_at_dedup: list[list[str]] = []
 
     class Watching(build.PoolRelease):
@@ -189,10 +193,12 @@ def test_the_worker_pool_stops_once_its_last_model_has_run(
     assert not any(running for _, running in after)
     assert parallel._pool is None
     if steady_workers == "1":
+        assert order == ["parse"], "no pool"
         assert not was_running, "a steady build's models ran in the dbt process"
         assert warmed == [True], "which loaded what they need while dbt started"
         assert os.environ["RNW_WORKERS"] == "2", "as it was before the build"
         return
+    assert order == ["start_pool", "parse"], "the pool started before dbt imports and parses"
     assert was_running, "the build's models ran on the pool"
     assert warmed == [], "the workers load what the models need"
     assert len(loaded_at_dedup) == 2
