@@ -69,7 +69,7 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 workers,
                 mp_context=_fork_server(),
-                initializer=_start_worker,
+                initializer=_exit_with_parent,
                 initargs=(os.getpid(),),
             )
             atexit.register(_pool.shutdown, wait=True, cancel_futures=True)
@@ -146,14 +146,10 @@ def _row_groups(batches: Iterable[pa.RecordBatch], group_bytes: int) -> Iterator
         yield group
 
 
-def _start_worker(parent: int) -> None:
-    """Worker initializer: leave with the parent. What the tasks need, the worker has from the fork
-    server, which loaded it before forking (``PRELOAD_MODULE``)."""
-    _exit_with_parent(parent)
-
-
 def _exit_with_parent(parent: int) -> None:
-    """A SIGKILLed run (the kill tests, an operator's kill -9) gives its workers no chance to be
+    """Worker initializer (what the tasks need, the worker has from the fork server's preload).
+
+    A SIGKILLed run (the kill tests, an operator's kill -9) gives its workers no chance to be
     told, and they would wait on their task queue forever, so each one watches the process that
     made the pool and leaves when it is gone. Its own parent is the fork server, which outlives
     that process as long as a worker does, so the worker watches a pidfd of the pool's maker; it
@@ -274,7 +270,12 @@ def start_pool(workers: int | None = None) -> None:
     workers = workers or worker_count(Settings())
     if workers > 1:
         pool = _shared_pool(workers)
-        in_background(lambda: [pool.submit(int) for _ in range(workers)])
+
+        def bring_up() -> None:
+            for _ in range(workers):
+                pool.submit(int)
+
+        in_background(bring_up)
 
 
 def stop_pool() -> None:
