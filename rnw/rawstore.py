@@ -68,15 +68,6 @@ CREATE TABLE IF NOT EXISTS page_parts (
     raw_bytes BLOB NOT NULL,
     text VARCHAR NOT NULL
 );
--- A page's bytes and text, whole again: for an operator or a test reading a few pages back.
-CREATE VIEW IF NOT EXISTS page_contents AS
-SELECT
-    page_seq,
-    page_id,
-    unhex(string_agg(hex(raw_bytes), '' ORDER BY part)) AS raw_bytes,
-    string_agg(text, '' ORDER BY part) AS text
-FROM page_parts
-GROUP BY page_seq, page_id;
 CREATE TABLE IF NOT EXISTS page_sightings (
     sighting_id VARCHAR PRIMARY KEY,
     page_id VARCHAR NOT NULL,
@@ -132,6 +123,19 @@ CREATE TABLE IF NOT EXISTS sources (
     updated_at TIMESTAMPTZ NOT NULL
 );
 """
+# The store's views, by name (kept current by _keep_views_current).
+VIEWS = {
+    # A page's bytes and text, whole again: for an operator or a test reading a few pages back.
+    "page_contents": """
+        SELECT
+            page_seq,
+            page_id,
+            unhex(string_agg(hex(raw_bytes), '' ORDER BY part)) AS raw_bytes,
+            string_agg(text, '' ORDER BY part) AS text
+        FROM page_parts
+        GROUP BY page_seq, page_id
+    """,
+}
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ class RawStore:
         with self._connect() as con:
             con.execute(SCHEMA)
             _move_content_to_parts(con)
+            _keep_views_current(con)
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -339,6 +344,27 @@ class RawStore:
                 [source_id],
             ).fetchall()
         return {uri: (seen_at, headers) for uri, seen_at, headers in rows}
+
+
+def _keep_views_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Give each of ``VIEWS`` this version's definition where the store holds another.
+
+    Created ``IF NOT EXISTS``, a view kept the definition of the version that first opened the
+    store. Each view's comment holds the digest of the definition it was made from, so an open
+    whose views are current writes nothing: a catalog write on every open would conflict between
+    threads opening the store at once. A kill between the two statements leaves a view without
+    its comment, which the next open makes again."""
+    comments = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall()
+    )
+    for name, query in VIEWS.items():
+        digest = sha256_hex(query.encode())
+        if comments.get(name) != digest:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {query}")
+            con.execute(f"COMMENT ON VIEW {name} IS '{digest}'")
 
 
 def _move_content_to_parts(con: duckdb.DuckDBPyConnection) -> None:

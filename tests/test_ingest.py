@@ -368,3 +368,22 @@ def test_a_store_of_whole_page_rows_is_upgraded_in_steps_a_kill_only_pauses(
     (new,) = text_pages(["后来的一页"], "s", "r2")
     assert store.append([new, pages[0]]).pages_new == 1
     assert rows(store, f"SELECT page_seq FROM pages WHERE page_id = '{new.page_id}'") == [(7,)]
+
+
+def test_a_store_made_with_another_view_definition_gets_this_versions_on_open(tmp_path: Path) -> None:
+    """Created IF NOT EXISTS, page_contents kept the definition of the version that first opened the
+    store. Opened again, a store whose view differs gets the current one, and a current store is
+    opened without writing its catalog."""
+    path = tmp_path / "raw.duckdb"
+    store = RawStore(path)
+    store.append(text_pages(["第一页", "第二页"], "s", "r1"))
+    with duckdb.connect(str(path)) as con:  # as an older version left it
+        con.execute("CREATE OR REPLACE VIEW page_contents AS SELECT page_id, 'old' AS text FROM page_parts")
+    store = RawStore(path)
+    assert rows(store, "SELECT text FROM page_contents ORDER BY page_seq") == [("第一页",), ("第二页",)]
+
+    log = path.with_name(path.name + ".wal")  # the store leaves its writes in the log on close
+    written = log.stat().st_size
+    assert written > 0
+    RawStore(path)
+    assert log.stat().st_size == written, "a current view was not made again"
