@@ -351,9 +351,9 @@ def _keep_views_current(con: duckdb.DuckDBPyConnection) -> None:
 
     Created ``IF NOT EXISTS``, a view kept the definition of the version that first opened the
     store. Each view's comment holds the digest of the definition it was made from, so an open
-    whose views are current writes nothing: a catalog write on every open would conflict between
-    threads opening the store at once. A kill between the two statements leaves a view without
-    its comment, which the next open makes again."""
+    whose views are current writes nothing (replaced on every open, the view added a catalog change
+    to the store's log each time). A kill between the two statements leaves a view without its
+    comment, which the next open makes again."""
     comments = dict(
         con.execute(
             "SELECT view_name, comment FROM duckdb_views() "
