@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 # dim_articles has canonical_occurrence_id and the marts are built in build_marts.duckdb. 4: the
 # marts' keys are no longer PRIMARY KEY constraints (a table keeps the constraints it was made with).
 # 5: every mart column that must never be NULL has a NOT NULL constraint instead of a not_null test.
-# 6: int_body_signatures stores each body's LSH band keys.
-BUILD_LAYOUT = "6"
+# 6: int_body_signatures stores each body's LSH band keys. 7: fct_article_occurrences has body_id.
+BUILD_LAYOUT = "7"
 LAYOUT_FILE = "build.layout"
 # Digest of the reference data the build file last built (see reference_nodes).
 REFERENCE_FILE = "build.reference"

@@ -491,7 +491,8 @@ def test_a_longer_copy_arriving_later_rewrites_the_article_incrementally(
 ) -> None:
     """The incremental article chain when an old story changes: an exact copy of a stored article
     on a new page folds into it, and a longer copy becomes its canonical body, so the story gets a
-    new article_id and every copy moves to it. The marts must equal a full refresh."""
+    new article_id and every copy moves to it; an analyst holding the old id finds the new one
+    through the copies' body_id. The marts must equal a full refresh."""
     home = tmp_path / "var"
     shutil.copytree(examples_warehouse, home, ignore=shutil.ignore_patterns("run.lock", "build.lock"))
     page = (EXAMPLES / "cwced-1f1a7b604a8b.html").read_text(encoding="utf-8")
@@ -516,6 +517,19 @@ def test_a_longer_copy_arriving_later_rewrites_the_article_incrementally(
     assert incremental.exit_code == 0, incremental.output
     [(new_id, copies)] = story(home / "warehouse.duckdb")
     assert (copies, new_id != old_id) == (3, True)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        successors = con.execute(
+            "SELECT DISTINCT article_id FROM marts.fct_article_occurrences WHERE body_id = ?", [old_id]
+        ).fetchall()
+        canonical_bodies = con.execute(
+            """
+            SELECT count(*), count(*) FILTER (o.body_id = a.article_id)
+            FROM marts.dim_articles AS a
+            INNER JOIN marts.fct_article_occurrences AS o ON o.occurrence_id = a.canonical_occurrence_id
+            """
+        ).fetchone()
+    assert successors == [(new_id,)]
+    assert canonical_bodies[0] == canonical_bodies[1] > 0, "an article's id is its canonical copy's body_id"
     after_incremental = mart_checksums(home / "warehouse.duckdb")
     assert rnw(home, "build", "--full-refresh").exit_code == 0
     assert mart_checksums(home / "warehouse.duckdb") == after_incremental

@@ -16,6 +16,7 @@
     select
         occurrence_id::varchar as occurrence_id,
         article_id::varchar as article_id,
+        left(body_hash, 32)::varchar as body_id,
         page_id::varchar as page_id,
         source_id::varchar as source_id,
         uri::varchar as uri,
