@@ -26,6 +26,7 @@ import argparse
 import collections
 import hashlib
 import html
+import itertools
 import json
 import math
 import random
@@ -498,9 +499,10 @@ def _page_name(index: int) -> str:
     return f"p{index:06d}"
 
 
-def read_manifest(corpus: Path) -> list[Entry]:
+def read_manifest(corpus: Path, limit: int | None = None) -> list[Entry]:
+    """The corpus's entries in page order; the first ``limit`` only when given."""
     with (corpus / MANIFEST).open(encoding="utf-8") as lines:
-        return [Entry(**json.loads(line)) for line in lines]
+        return [Entry(**json.loads(line)) for line in itertools.islice(lines, limit)]
 
 
 # -- the simulated web -------------------------------------------------------------------------------

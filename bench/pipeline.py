@@ -100,6 +100,32 @@ def _files_by_source(entries, corpus: Path) -> dict[str, list[Path]]:
     return dict(sorted(by_source.items()))
 
 
+def _link_pages(corpus: Path, entries, folder: Path) -> None:
+    """A folder per source holding a symbolic link to each of ``entries``' files, for a stage to
+    ingest as folders (``_linked_sources``). Made by the harness, outside the measured processes.
+
+    A stage given its files as a list (99k paths at 100k pages), after reading the manifest to make
+    it, carried the freed memory of both: the 100k first load's ingest process reached 611-650 MiB
+    against 520-523 given folders (bench/RESULTS.md, fortieth session), a 10k one about a tenth of
+    that. A backfill is ingested as folders (``rnw ingest DIR`` walks them lazily), and a stored
+    page's uri is the file's resolved path, the same through a link."""
+    if folder.exists():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+    for entry in entries:
+        source = folder / entry.source
+        source.mkdir(parents=True, exist_ok=True)
+        (source / Path(entry.path).name).symlink_to(corpus / entry.path)
+
+
+def _linked_sources(folder: Path) -> dict[str, list[Path]]:
+    """The sources ``_link_pages`` made, each with its folder."""
+    return {source.name: [source] for source in sorted(folder.iterdir())}
+
+
+def _linked_pages(sources: dict[str, list[Path]]) -> int:
+    return sum(1 for folders in sources.values() for folder in folders for _ in os.scandir(folder))
+
+
 def _ingest(store, files: dict[str, list[Path]]) -> float:
     from rnw.ingest import ingest_sources
 
@@ -155,14 +181,10 @@ def first_load(pages: int, work: Path) -> dict:
     from rnw.settings import Settings
 
     corpus = work / f"corpus-{pages}"
-    entries = read_manifest(corpus)
-    cut = len(entries) - max(1, int(len(entries) * NIGHTLY_SHARE))
-    loaded = _files_by_source(entries[:cut], corpus)
-    baseline_files = [corpus / e.path for e in entries[:BASELINE_SAMPLE]]
-    # The manifest is the harness's, not the pipeline's: its 100k entries (about 80 MB of Python
-    # objects) held through the build, and then through the ingest, were part of the first load's
-    # measured peak. A run holds only its list of files.
-    del entries
+    # The harness linked this stage's pages into folders (_link_pages): the manifest and a list of
+    # every file are the harness's, and their freed memory stayed with the process that read them.
+    loaded = _linked_sources(work / f"links-{pages}" / "first-load")
+    baseline_files = [corpus / e.path for e in read_manifest(corpus, limit=BASELINE_SAMPLE)]
     home = work / f"home-{pages}"
     if home.exists():
         subprocess.run(["rm", "-rf", str(home)], check=True)
@@ -176,7 +198,6 @@ def first_load(pages: int, work: Path) -> dict:
 
     phase("first load: ingest")
     ingest_s = _ingest(store, loaded)
-    del loaded
     phase("first load: dbt build")
     build, build_s = _timed(run_dbt, settings, "build", ["--quiet"])
     assert build.success, build.failures
@@ -184,7 +205,7 @@ def first_load(pages: int, work: Path) -> dict:
     nodes += _node_intervals(target)
     phase("first load: publish")
     _, publish_s = _timed(publish, settings)
-    first = cut
+    first = _linked_pages(loaded)
     result["first_load"] = {
         "pages": first,
         "ingest_s": round(ingest_s, 2),
@@ -212,18 +233,12 @@ def nightly_run(pages: int, work: Path) -> dict:
     from cron, or a flow run of the served deployment). Played in the process that had just made the
     first load, the nightly measured 45.5 s at 100k pages, against 38-39 s for the same nightly on
     a copy of that home in a new process: the first build's process carries its heap."""
-    from bench.make_corpus import read_manifest
     from rnw.build import run_dbt
     from rnw.publish import publish
     from rnw.rawstore import RawStore
     from rnw.settings import Settings
 
-    corpus = work / f"corpus-{pages}"
-    entries = read_manifest(corpus)
-    # Only the last 1% is kept: the whole manifest (about 80 MB of Python objects at 100k pages)
-    # held through the nightly was part of its measured peak.
-    new = _files_by_source(entries[len(entries) - max(1, int(len(entries) * NIGHTLY_SHARE)) :], corpus)
-    del entries
+    new = _linked_sources(work / f"links-{pages}" / "nightly")  # see first_load
     settings = Settings(home=work / f"home-{pages}")
     settings.export_env()
     store = RawStore(settings.raw_db)
@@ -239,7 +254,7 @@ def nightly_run(pages: int, work: Path) -> dict:
     phase("nightly: publish")
     _, publish_s = _timed(publish, settings)
     return {
-        "new_pages": sum(len(files) for files in new.values()),
+        "new_pages": _linked_pages(new),
         "seconds": round(ingest_s + build_s + publish_s, 2),
         "ingest_s": round(ingest_s, 2),
         "dbt_build_s": round(build_s, 2),
@@ -410,7 +425,12 @@ def run_size(pages: int, work: Path, measure_full_rebuild: bool, seed_dirs: tupl
     # Made here, outside the measured process tree: the generator's heap is the harness's.
     corpus = work / f"corpus-{pages}"
     made, made_s = _timed(generate, corpus, pages, seed_dirs=seed_dirs)
-    gauge_pages = _decoded([corpus / e.path for e in read_manifest(corpus)[:BASELINE_SAMPLE]])
+    entries = read_manifest(corpus)
+    cut = len(entries) - max(1, int(len(entries) * NIGHTLY_SHARE))
+    _link_pages(corpus, entries[:cut], work / f"links-{pages}" / "first-load")
+    _link_pages(corpus, entries[cut:], work / f"links-{pages}" / "nightly")
+    gauge_pages = _decoded([corpus / e.path for e in entries[:BASELINE_SAMPLE]])
+    del entries
     gauge = {"before_first_load": _speed_gauge(gauge_pages)}
     samples: list[Sample] = []
     result, first_rss = _sampled("first-load", pages, work, samples)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,10 @@ def test_pipeline_bench_measures_every_stage_and_nightly_cost_puts_the_home_back
     assert nightly["ratio_at_rebuild_speed"] == pytest.approx(expected, abs=0.001)
 
     home = tmp_path / f"home-{PAGES}"
+    with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
+        uris = [uri for (uri,) in con.execute("SELECT uri FROM page_sightings").fetchall()]
+    corpus = (tmp_path / f"corpus-{PAGES}").as_uri() + "/"
+    assert len(uris) == PAGES and all(uri.startswith(corpus) for uri in uris), "read through the links"
     warehouse = (home / "warehouse.duckdb").read_bytes()
     costs = tmp_path / "nightly_cost.json"
     _bench("nightly_cost.py", "--home", str(home), "--new", "0", "3", "--repeat", "1", "--json", str(costs))
